@@ -100,25 +100,24 @@ const CBOR: &[(&str, &str)] = &[
 /// The `json` protocol (DynamoDB: unions, blobs, epoch timestamps, nested maps and lists).
 pub fn json(data: &[u8]) {
     use rboto_dynamodb::output as o;
-    use rboto_dynamodb::schema::ops;
     let targets = [
         Target {
-            service: &ops::SERVICE,
-            op: &ops::DESCRIBE_TABLE,
+            service: rboto_dynamodb::schema::SERVICE.get(),
+            op: rboto_dynamodb::schema::SERVICE.operation("DescribeTable"),
             convert: convert::<o::DescribeTableOutput>,
             headers: AMZ_JSON,
             fuzzed_headers: &[],
         },
         Target {
-            service: &ops::SERVICE,
-            op: &ops::QUERY,
+            service: rboto_dynamodb::schema::SERVICE.get(),
+            op: rboto_dynamodb::schema::SERVICE.operation("Query"),
             convert: convert::<o::QueryOutput>,
             headers: AMZ_JSON,
             fuzzed_headers: &[],
         },
         Target {
-            service: &ops::SERVICE,
-            op: &ops::LIST_TABLES,
+            service: rboto_dynamodb::schema::SERVICE.get(),
+            op: rboto_dynamodb::schema::SERVICE.operation("ListTables"),
             convert: convert::<o::ListTablesOutput>,
             headers: AMZ_JSON,
             fuzzed_headers: &[],
@@ -133,20 +132,18 @@ pub fn query(data: &[u8]) {
         return;
     };
     if selector & 0x20 == 0 {
-        use rboto_sts::schema::ops;
         let targets = [Target {
-            service: &ops::SERVICE,
-            op: &ops::ASSUME_ROLE,
+            service: rboto_sts::schema::SERVICE.get(),
+            op: rboto_sts::schema::SERVICE.operation("AssumeRole"),
             convert: convert::<rboto_sts::output::AssumeRoleOutput>,
             headers: XML,
             fuzzed_headers: &[],
         }];
         run(Protocol::Query, &targets, data);
     } else {
-        use rboto_ec2::schema::ops;
         let targets = [Target {
-            service: &ops::SERVICE,
-            op: &ops::DESCRIBE_INSTANCES,
+            service: rboto_ec2::schema::SERVICE.get(),
+            op: rboto_ec2::schema::SERVICE.operation("DescribeInstances"),
             convert: convert::<rboto_ec2::output::DescribeInstancesOutput>,
             headers: XML,
             fuzzed_headers: &[],
@@ -158,18 +155,17 @@ pub fn query(data: &[u8]) {
 /// The rest-xml protocol (S3: body members, header bindings, S3's error shapes).
 pub fn rest_xml(data: &[u8]) {
     use rboto_s3::output as o;
-    use rboto_s3::schema::ops;
     let targets = [
         Target {
-            service: &ops::SERVICE,
-            op: &ops::LIST_OBJECTS_V2,
+            service: rboto_s3::schema::SERVICE.get(),
+            op: rboto_s3::schema::SERVICE.operation("ListObjectsV2"),
             convert: convert::<o::ListObjectsV2Output>,
             headers: XML,
             fuzzed_headers: &["x-amz-request-charged"],
         },
         Target {
-            service: &ops::SERVICE,
-            op: &ops::HEAD_OBJECT,
+            service: rboto_s3::schema::SERVICE.get(),
+            op: rboto_s3::schema::SERVICE.operation("HeadObject"),
             convert: convert::<o::HeadObjectOutput>,
             headers: XML,
             fuzzed_headers: &[
@@ -182,8 +178,8 @@ pub fn rest_xml(data: &[u8]) {
             ],
         },
         Target {
-            service: &ops::SERVICE,
-            op: &ops::COMPLETE_MULTIPART_UPLOAD,
+            service: rboto_s3::schema::SERVICE.get(),
+            op: rboto_s3::schema::SERVICE.operation("CompleteMultipartUpload"),
             convert: convert::<o::CompleteMultipartUploadOutput>,
             headers: XML,
             fuzzed_headers: &["x-amz-server-side-encryption"],
@@ -195,18 +191,17 @@ pub fn rest_xml(data: &[u8]) {
 /// The rest-json protocol (Lambda: lists of structures, maps, header-bound error types).
 pub fn rest_json(data: &[u8]) {
     use rboto_lambda::output as o;
-    use rboto_lambda::schema::ops;
     let targets = [
         Target {
-            service: &ops::SERVICE,
-            op: &ops::LIST_FUNCTIONS,
+            service: rboto_lambda::schema::SERVICE.get(),
+            op: rboto_lambda::schema::SERVICE.operation("ListFunctions"),
             convert: convert::<o::ListFunctionsOutput>,
             headers: JSON,
             fuzzed_headers: &["x-amzn-errortype"],
         },
         Target {
-            service: &ops::SERVICE,
-            op: &ops::GET_FUNCTION,
+            service: rboto_lambda::schema::SERVICE.get(),
+            op: rboto_lambda::schema::SERVICE.operation("GetFunction"),
             convert: convert::<o::GetFunctionOutput>,
             headers: JSON,
             fuzzed_headers: &["x-amzn-errortype"],
@@ -218,18 +213,17 @@ pub fn rest_json(data: &[u8]) {
 /// The smithy-rpc-v2-cbor protocol (CloudWatch: tagged timestamps, doubles, nested lists).
 pub fn cbor(data: &[u8]) {
     use rboto_cloudwatch::output as o;
-    use rboto_cloudwatch::schema::ops;
     let targets = [
         Target {
-            service: &ops::SERVICE,
-            op: &ops::LIST_METRICS,
+            service: rboto_cloudwatch::schema::SERVICE.get(),
+            op: rboto_cloudwatch::schema::SERVICE.operation("ListMetrics"),
             convert: convert::<o::ListMetricsOutput>,
             headers: CBOR,
             fuzzed_headers: &[],
         },
         Target {
-            service: &ops::SERVICE,
-            op: &ops::GET_METRIC_STATISTICS,
+            service: rboto_cloudwatch::schema::SERVICE.get(),
+            op: rboto_cloudwatch::schema::SERVICE.operation("GetMetricStatistics"),
             convert: convert::<o::GetMetricStatisticsOutput>,
             headers: CBOR,
             fuzzed_headers: &[],
