@@ -1,6 +1,7 @@
 //! Developer tasks: `cargo xtask <command>`.
 
 mod bench;
+mod buildtime;
 mod chaos;
 mod conformance_protocol;
 mod demo;
@@ -26,6 +27,7 @@ commands:
   sweep <botocore-data> [svc...]       generate and `cargo check` every service of a botocore data dir
   demo                                 run the seed's examples against a local moto server
   bench                                run the performance benchmarks (release mode)
+  buildtime                            clean release build of one small program on rboto and on aws-sdk-rust
   fuzz-corpus [--check]                write the fuzz seed corpus from the protocol suites' responses
   chaos [--ops N] [--fault-rate R] [--seed S]  operations through a fault-injecting proxy, writes checked exactly-once
 ";
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Some("conformance") => conformance(rest),
         Some("demo") => demo::run(rest),
         Some("bench") => bench::run(rest),
+        Some("buildtime") => buildtime::run(rest),
         Some("chaos") => chaos::run(rest),
         Some("sweep") => sweep::run(rest),
         Some("fuzz-corpus") => fuzz_corpus::run(&workspace_root(), rest),

@@ -1,0 +1,80 @@
+//! `cargo xtask buildtime`: a clean `cargo build --release` of the same small program (config
+//! load and one call each to S3, DynamoDB and STS) on rboto and on aws-sdk-rust, one after the
+//! other on the same machine, with wall time and the compile time cargo spent per crate.
+//!
+//! The programs live in `xtask/buildtime/`, outside the workspace; aws-sdk-rust is fetched from
+//! crates.io on first use and appears nowhere else in the project.
+
+use crate::workspace_root;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// Sums the per-crate durations (seconds) of a `cargo build --timings` HTML report, and names
+/// the slowest crates.
+fn unit_times(html: &str) -> Option<(f64, Vec<(String, f64)>)> {
+    let start = html.find("const UNIT_DATA = ")? + "const UNIT_DATA = ".len();
+    let end = start + html[start..].find("];")? + 1;
+    let units: serde_json::Value = serde_json::from_str(&html[start..end]).ok()?;
+    let mut crates: Vec<(String, f64)> = units
+        .as_array()?
+        .iter()
+        .filter_map(|u| {
+            let name = u.get("name")?.as_str()?;
+            let target = u.get("target").and_then(|t| t.as_str()).unwrap_or("");
+            let label = if target.trim().is_empty() {
+                name.to_string()
+            } else {
+                format!("{name} ({})", target.trim())
+            };
+            Some((label, u.get("duration")?.as_f64()?))
+        })
+        .collect();
+    let total = crates.iter().map(|(_, d)| d).sum();
+    crates.sort_by(|a, b| b.1.total_cmp(&a.1));
+    crates.truncate(8);
+    Some((total, crates))
+}
+
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    if !args.is_empty() {
+        return Err("usage: cargo xtask buildtime".into());
+    }
+    let root = workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut results = Vec::new();
+    for app in ["rboto-app", "aws-app"] {
+        let dir = root.join("xtask").join("buildtime").join(app);
+        let target = root.join("target").join("buildtime").join(app);
+        let _ = std::fs::remove_dir_all(&target);
+        println!("== clean release build of {app}");
+        let started = Instant::now();
+        let status = Command::new(&cargo)
+            .args(["build", "--release", "--timings", "--quiet"])
+            .env("CARGO_TARGET_DIR", &target)
+            .current_dir(&dir)
+            .status()
+            .map_err(|e| format!("building {app}: {e}"))?;
+        let wall = started.elapsed().as_secs_f64();
+        if !status.success() {
+            return Ok(ExitCode::FAILURE);
+        }
+        let report =
+            std::fs::read_to_string(target.join("cargo-timings").join("cargo-timing.html"))
+                .map_err(|e| format!("{app}: timings report: {e}"))?;
+        let (total, slowest) =
+            unit_times(&report).ok_or_else(|| format!("{app}: unreadable timings report"))?;
+        println!("{app}: {wall:.0} s wall, {total:.0} s compile time summed over crates");
+        for (name, secs) in slowest {
+            println!("    {secs:6.1} s  {name}");
+        }
+        results.push((app, wall, total));
+    }
+    if let [(_, rw, rt), (_, aw, at)] = results[..] {
+        println!(
+            "rboto / aws-sdk-rust: wall {:.2}, compile time {:.2} (target: at most 0.20)",
+            rw / aw,
+            rt / at
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
