@@ -118,7 +118,8 @@ pub const IDEMPOTENCY_TOKEN: MemberFlags = MemberFlags(1 << 3);
 pub const HOST_LABEL: MemberFlags = MemberFlags(1 << 4);
 /// The member is the HTTP payload (`payload` on the structure).
 pub const PAYLOAD: MemberFlags = MemberFlags(1 << 5);
-/// Header value is base64-encoded JSON (`jsonvalue`).
+/// JSON text on the wire (`jsonvalue`: base64 in a header, a string in a body), a document
+/// in the typed API.
 pub const JSON_VALUE: MemberFlags = MemberFlags(1 << 6);
 pub const SENSITIVE: MemberFlags = MemberFlags(1 << 7);
 pub const DEPRECATED: MemberFlags = MemberFlags(1 << 8);
