@@ -326,3 +326,40 @@ async fn sigv4a_only_operations_fail_with_a_named_error() {
     );
     assert!(stub.requests().is_empty());
 }
+
+/// The model reader keeps `metadata.auth` in preference order: STS lists SigV4 before SigV4a,
+/// which is why its signed operations (see `stub_connector.rs`) are SigV4.
+#[test]
+fn service_auth_lists_are_read_from_the_model() {
+    let sts = rboto_sts::schema::SERVICE.get();
+    assert_eq!(sts.auth, ["aws.auth#sigv4", "aws.auth#sigv4a"]);
+    let fixture = rboto_wire_features::schema::SERVICE.get();
+    assert_eq!(fixture.auth, ["aws.auth#sigv4"]);
+    let op = fixture.operation("PreferSigV4a").unwrap();
+    assert_eq!(op.auth, ["aws.auth#sigv4a", "aws.auth#sigv4"]);
+}
+
+/// botocore presigns with the client's signature version, whatever the operation's auth says:
+/// an unsigned, bearer or SigV4a-only operation of a SigV4 service still gets a SigV4 query
+/// signature.
+#[tokio::test]
+async fn presigning_follows_the_service_scheme() {
+    let stub = StubConnector::new();
+    let client = Client::new(&signed(&stub));
+    let presign = rboto::Presign::expires_in(std::time::Duration::from_secs(60));
+    let urls = [
+        client.presign(client.anonymous(), &presign).await.unwrap(),
+        client
+            .presign(client.with_bearer(), &presign)
+            .await
+            .unwrap(),
+        client
+            .presign(client.multi_region(), &presign)
+            .await
+            .unwrap(),
+    ];
+    for url in urls.iter().map(|p| p.url()) {
+        assert!(url.contains("X-Amz-Signature="), "{url}");
+        assert!(url.contains("X-Amz-Credential=AKID%2F"), "{url}");
+    }
+}

@@ -33,18 +33,36 @@ pub(crate) fn resolve(
     op: &'static Operation,
 ) -> Result<Scheme, Error<RawModeled>> {
     let modeled = modeled(service, op)?;
-    // botocore's `_should_prefer_bearer_auth`; rboto has no in-code signature version or auth
-    // preference that could outrank the environment.
-    if BEARER_FROM_ENV_SERVICES.contains(&service.signing_name)
-        && service.auth.contains(&BEARER)
-        && config
+    Ok(prefer_env_bearer(config, service, modeled))
+}
+
+/// The scheme a presigned URL of `op` is signed with: the client's, since botocore's
+/// `generate_presigned_url` passes no operation auth type to the signer.
+pub(crate) fn resolve_for_presign(
+    config: &Config,
+    service: &'static Service,
+    op: &'static Operation,
+) -> Result<Scheme, Error<RawModeled>> {
+    let client = service_level(service, op)?;
+    Ok(prefer_env_bearer(config, service, client))
+}
+
+/// botocore's `_should_prefer_bearer_auth`; rboto has no in-code signature version or auth
+/// preference that could outrank the environment.
+fn prefer_env_bearer(config: &Config, service: &'static Service, scheme: Scheme) -> Scheme {
+    let token_in_env = || {
+        config
             .env
             .get(&bearer_env_var(service.signing_name))
             .is_some()
+    };
+    if BEARER_FROM_ENV_SERVICES.contains(&service.signing_name)
+        && service.auth.contains(&BEARER)
+        && token_in_env()
     {
-        return Ok(Scheme::Bearer);
+        return Scheme::Bearer;
     }
-    Ok(modeled)
+    scheme
 }
 
 /// The scheme the model asks for.
@@ -57,6 +75,14 @@ fn modeled(service: &'static Service, op: &'static Operation) -> Result<Scheme, 
     if op.has(NO_AUTH) {
         return Ok(Scheme::Anonymous);
     }
+    service_level(service, op)
+}
+
+/// The service's scheme (botocore's client-level signature version); `op` names errors.
+fn service_level(
+    service: &'static Service,
+    op: &'static Operation,
+) -> Result<Scheme, Error<RawModeled>> {
     if !service.auth.is_empty() {
         return from_auth_list(service, op, service.auth);
     }

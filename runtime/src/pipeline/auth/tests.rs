@@ -141,3 +141,25 @@ fn importexport_signs_sigv4_despite_its_v2_model() {
     };
     assert_eq!(resolve(&IMPORTEXPORT, &PLAIN).unwrap(), Scheme::SigV4);
 }
+
+#[test]
+fn presigning_uses_the_service_scheme_not_the_operation_one() {
+    let cfg = Config::default();
+    assert_eq!(
+        resolve_for_presign(&cfg, &V4, &NO_AUTH_OP).unwrap(),
+        Scheme::SigV4
+    );
+    assert_eq!(
+        resolve_for_presign(&cfg, &V4, &BEARER_OP).unwrap(),
+        Scheme::SigV4
+    );
+    assert_eq!(
+        resolve_for_presign(&cfg, &BEARER, &PLAIN).unwrap(),
+        Scheme::Bearer
+    );
+    let env = with_env("AWS_BEARER_TOKEN_BEDROCK", "t");
+    assert_eq!(
+        resolve_for_presign(&env, &BEDROCK, &PLAIN).unwrap(),
+        Scheme::Bearer
+    );
+}
