@@ -97,10 +97,22 @@ impl Ir<'_> {
             .is_some_and(|m| m.bool_at("streaming"))
     }
 
+    /// Whether member `member` of `parent` is JSON text on the wire (`jsonvalue`): users see
+    /// the structured document, the runtime writes and reads the text.
+    pub fn member_is_json_value(&self, parent: &str, member: &str) -> bool {
+        self.json(parent)
+            .get("members")
+            .and_then(|m| m.get(member))
+            .is_some_and(|m| m.bool_at("jsonvalue"))
+    }
+
     /// The field type of member `member` of `parent` targeting `target` (boxed when cyclic).
     pub fn field_type(&self, parent: &str, member: &str, target: &str) -> TokenStream {
         if !parent.is_empty() && self.member_streams(parent, member) {
             return quote!(rboto::Body);
+        }
+        if !parent.is_empty() && self.member_is_json_value(parent, member) {
+            return quote!(rboto::Document);
         }
         let t = self.rust_type(target);
         if self

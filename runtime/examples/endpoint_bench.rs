@@ -65,6 +65,7 @@ const fn service(name: &'static str, id: &'static str, rules: &'static str) -> S
         xml_namespace: None,
         query_compatible: false,
         signature_version: "v4",
+        auth: &[],
         errors: &[],
         client_context_params: &[],
         endpoint_rules: rules,

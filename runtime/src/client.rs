@@ -391,6 +391,7 @@ impl ServiceClient {
         headers.push(("amz-sdk-request".into(), sdk_request));
         sign::sign(
             &self.inner.config,
+            svc,
             op,
             endpoint,
             prepared,

@@ -118,7 +118,8 @@ pub const IDEMPOTENCY_TOKEN: MemberFlags = MemberFlags(1 << 3);
 pub const HOST_LABEL: MemberFlags = MemberFlags(1 << 4);
 /// The member is the HTTP payload (`payload` on the structure).
 pub const PAYLOAD: MemberFlags = MemberFlags(1 << 5);
-/// Header value is base64-encoded JSON (`jsonvalue`).
+/// JSON text on the wire (`jsonvalue`: base64 in a header, a string in a body), a document
+/// in the typed API.
 pub const JSON_VALUE: MemberFlags = MemberFlags(1 << 6);
 pub const SENSITIVE: MemberFlags = MemberFlags(1 << 7);
 pub const DEPRECATED: MemberFlags = MemberFlags(1 << 8);
@@ -546,8 +547,11 @@ pub struct Service {
     pub xml_namespace: Option<&'static str>,
     /// `awsQueryCompatible`: JSON errors carry query error codes in `x-amzn-query-error`.
     pub query_compatible: bool,
-    /// `signatureVersion` (`v4`, `s3`, `s3v4`).
+    /// `signatureVersion` (`v4`, `s3`, `s3v4`, `bearer`, `v2`).
     pub signature_version: &'static str,
+    /// `metadata.auth`: the auth scheme ids (`aws.auth#sigv4`, `smithy.api#httpBearerAuth`...)
+    /// in preference order; when set, botocore uses it instead of `signature_version`.
+    pub auth: &'static [&'static str],
     /// Every modeled exception; [`Operation::errors`] indexes into it.
     pub errors: &'static [&'static Shape],
     /// `clientContextParams` names and whether each is boolean.
@@ -595,6 +599,7 @@ static UNREADABLE: Service = Service {
     xml_namespace: None,
     query_compatible: false,
     signature_version: "v4",
+    auth: &[],
     errors: &[],
     client_context_params: &[],
     endpoint_rules: "",

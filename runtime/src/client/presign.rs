@@ -15,6 +15,7 @@
 use super::ServiceClient;
 use crate::error::{Error, ErrorKind, RawModeled};
 use crate::pipeline::attempt::Prepared;
+use crate::pipeline::auth::{self, Scheme};
 use crate::pipeline::{endpoint, sign};
 use crate::schema::{Location, Operation};
 use crate::sigv4::MAX_PRESIGNED_EXPIRY;
@@ -153,7 +154,23 @@ impl ServiceClient {
             )
             .with_context(op.name, None));
         }
-        let endpoint = endpoint::resolve(config, self.inner.service, op, &input)
+        let svc = self.inner.service;
+        // botocore asks for `<signature version>-query`, which only SigV4 has: a bearer token
+        // has no presigned form.
+        let scheme = auth::resolve_for_presign(config, svc, op)
+            .map_err(|e| e.with_context(op.name, None))?;
+        if scheme != Scheme::SigV4 {
+            return Err(Error::new(
+                ErrorKind::Signing,
+                format!(
+                    "{}.{} cannot be presigned: the service signs with {scheme:?}, which has no \
+                     presigned form",
+                    svc.name, op.name
+                ),
+            )
+            .with_context(op.name, None));
+        }
+        let endpoint = endpoint::resolve(config, svc, op, &input)
             .map_err(|e| e.with_context(op.name, None))?;
         let ctx = |e: Error<RawModeled>| e.with_context(op.name, Some(&endpoint.authority));
         let caller_headers = headers_set_by_caller(op, &input);

@@ -92,6 +92,9 @@ pub(crate) struct Explicit {
 pub struct Config {
     pub(crate) region: Option<String>,
     pub(crate) credentials: Option<SharedCredentialsProvider>,
+    /// An explicit bearer token (botocore's `auth_token`); without one, bearer-auth services
+    /// read `AWS_BEARER_TOKEN_<SIGNING NAME>` from the environment.
+    pub(crate) auth_token: Option<crate::credentials::AuthToken>,
     /// The global endpoint URL: explicit, else `AWS_ENDPOINT_URL`, else the profile's
     /// `endpoint_url` (none when configured endpoints are ignored). See
     /// [`Config::endpoint_url_for`] for the per-service URL.
@@ -632,6 +635,12 @@ impl ConfigBuilder {
     }
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.0.credentials = Some(Arc::new(provider));
+        self
+    }
+    /// The bearer token for services signed with `smithy.api#httpBearerAuth`; it wins over
+    /// the `AWS_BEARER_TOKEN_<SIGNING NAME>` environment variable.
+    pub fn auth_token(mut self, token: crate::credentials::AuthToken) -> Self {
+        self.0.auth_token = Some(token);
         self
     }
     /// Sends every request to this URL instead of the resolved endpoint.

@@ -35,9 +35,12 @@ pub mod process;
 pub mod profile_chain;
 pub mod sso;
 pub mod sts;
+mod token;
 
 pub use cache::CachingProvider;
 pub use chain::DefaultChain;
+pub(crate) use token::env_var_name as bearer_env_var;
+pub use token::AuthToken;
 
 /// An access key pair with an optional session token. The secret and token never appear in
 /// `Debug` or `Display`.

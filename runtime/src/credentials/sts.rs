@@ -83,6 +83,7 @@ static SERVICE: Service = Service {
     xml_namespace: Some("https://sts.amazonaws.com/doc/2011-06-15/"),
     query_compatible: false,
     signature_version: "v4",
+    auth: &[],
     errors: &[],
     client_context_params: &[],
     endpoint_rules: "",

@@ -187,6 +187,7 @@ static S3_SERVICE: Service = Service {
     xml_namespace: None,
     query_compatible: false,
     signature_version: "s3",
+    auth: &[],
     errors: &[],
     client_context_params: &[],
     endpoint_rules: S3_RULES,

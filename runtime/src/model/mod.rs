@@ -171,6 +171,13 @@ impl Builder {
             xml_namespace: meta_str("xmlNamespace"),
             query_compatible: !meta.get("awsQueryCompatible").is_null(),
             signature_version: meta_str("signatureVersion").unwrap_or_default(),
+            auth: leak_slice(
+                meta.get("auth")
+                    .items()
+                    .iter()
+                    .filter_map(Json::as_str)
+                    .collect(),
+            ),
             errors: leak_slice(errors),
             client_context_params: leak_slice(client_context_params),
             endpoint_rules: rules,

@@ -372,6 +372,7 @@ mod tests {
         xml_namespace: None,
         query_compatible: false,
         signature_version: "v4",
+        auth: &[],
         errors: &[],
         client_context_params: &[],
         endpoint_rules: "",

@@ -3,6 +3,7 @@
 //! parse. Each stage is a module so it can change without touching the others.
 
 pub(crate) mod attempt;
+pub(crate) mod auth;
 pub(crate) mod compress;
 pub(crate) mod endpoint;
 pub(crate) mod sign;

@@ -1,16 +1,22 @@
-//! Signing one attempt: credentials from the config's provider, SigV4 over the prepared request.
+//! Signing one attempt with the operation's auth scheme ([`super::auth`]): SigV4 with
+//! credentials from the config's provider, a bearer token, or nothing at all.
 
 use super::attempt::Prepared;
+use super::auth::{self, Scheme};
 use super::endpoint::Endpoint;
 use crate::config::Config;
+use crate::credentials::{bearer_env_var, AuthToken};
 use crate::error::{Error, ErrorKind, RawModeled};
-use crate::schema::{Operation, NO_AUTH, UNSIGNED_PAYLOAD};
+use crate::schema::{Operation, Service, UNSIGNED_PAYLOAD};
 use crate::sigv4;
 use crate::types::Body;
 
-/// Adds, for the clock-corrected `time`, the signature headers (and `x-amz-security-token`, `x-amz-content-sha256`) to `headers`.
+/// Adds the operation's auth to `headers`: for SigV4, the signature headers for the
+/// clock-corrected `time` (and `x-amz-security-token`, `x-amz-content-sha256`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn sign(
     config: &Config,
+    service: &'static Service,
     op: &'static Operation,
     endpoint: &Endpoint,
     prepared: &Prepared,
@@ -18,8 +24,10 @@ pub(crate) async fn sign(
     body: &Body,
     time: std::time::SystemTime,
 ) -> Result<(), Error<RawModeled>> {
-    if op.has(NO_AUTH) {
-        return Ok(());
+    match auth::resolve(config, service, op)? {
+        Scheme::Anonymous => return Ok(()),
+        Scheme::Bearer => return bearer(config, service, endpoint, headers),
+        Scheme::SigV4 => {}
     }
     let signable_body = match body.bytes() {
         Some(b) if !op.has(UNSIGNED_PAYLOAD) => sigv4::SignableBody::Bytes(b),
@@ -37,6 +45,42 @@ pub(crate) async fn sign(
     )
     .await?;
     headers.extend(out.headers.into_iter().map(|(k, v)| (k.to_string(), v)));
+    Ok(())
+}
+
+/// botocore's `BearerAuth.add_auth`: the token replaces any `Authorization` header, and is
+/// only ever sent over TLS since it is the credential itself.
+fn bearer(
+    config: &Config,
+    service: &'static Service,
+    endpoint: &Endpoint,
+    headers: &mut Vec<(String, String)>,
+) -> Result<(), Error<RawModeled>> {
+    let env_var = bearer_env_var(service.signing_name);
+    let token = match &config.auth_token {
+        Some(t) => t.clone(),
+        None => config
+            .env
+            .get(&env_var)
+            .map(AuthToken::new)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::NoCredentials,
+                    format!(
+                        "Unable to locate authorization token (looked in: explicit config, \
+                         environment variable {env_var})"
+                    ),
+                )
+            })?,
+    };
+    if !endpoint.scheme.eq_ignore_ascii_case("https") {
+        return Err(Error::new(
+            ErrorKind::InvalidConfig,
+            "Bearer authorization requires an HTTPS endpoint.",
+        ));
+    }
+    headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+    headers.push(("Authorization".into(), format!("Bearer {}", token.token())));
     Ok(())
 }
 

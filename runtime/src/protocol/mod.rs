@@ -17,6 +17,7 @@ mod codec;
 mod errors;
 mod format;
 pub mod json;
+mod json_value;
 pub mod query;
 pub(crate) mod response_checksum;
 pub mod rest;
@@ -174,8 +175,9 @@ pub fn serialize(
     protocol: Protocol,
     service: &'static Service,
     op: &'static Operation,
-    input: Value,
+    mut input: Value,
 ) -> Result<Request, SerializeError> {
+    json_value::to_text(op.input, &mut input)?;
     match protocol {
         Protocol::Json => json::serialize(service, op, input),
         Protocol::RestJson => rest_json::serialize(service, op, input),
@@ -193,7 +195,7 @@ pub fn parse_output(
     response: &Response<'_>,
     payload: Option<Body>,
 ) -> Result<Value, ParseError> {
-    match protocol {
+    let mut value = match protocol {
         Protocol::Json => json::parse_output(service, op, response, payload),
         Protocol::RestJson => rest_json::parse_output(service, op, response, payload),
         Protocol::RestXml => rest_xml::parse_output(service, op, response, payload),
@@ -201,7 +203,9 @@ pub fn parse_output(
         Protocol::Query | Protocol::Ec2 => {
             query::parse_output(protocol, service, op, response, payload)
         }
-    }
+    }?;
+    json_value::to_documents(op.output, &mut value)?;
+    Ok(value)
 }
 
 /// Extracts code, message and request id from an error response. Never fails: an unparseable
@@ -228,7 +232,7 @@ pub fn parse_error_shape(
     shape: &'static Shape,
     response: &Response<'_>,
 ) -> Result<Value, ParseError> {
-    match protocol {
+    let mut value = match protocol {
         Protocol::Json => json::parse_error_shape(service, shape, response),
         Protocol::RestJson => rest_json::parse_error_shape(service, shape, response),
         Protocol::RestXml => rest_xml::parse_error_shape(service, shape, response),
@@ -236,5 +240,7 @@ pub fn parse_error_shape(
         Protocol::Query | Protocol::Ec2 => {
             query::parse_error_shape(protocol, service, shape, response)
         }
-    }
+    }?;
+    json_value::to_documents(shape, &mut value)?;
+    Ok(value)
 }

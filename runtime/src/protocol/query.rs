@@ -444,6 +444,7 @@ mod tests {
         xml_namespace: None,
         query_compatible: false,
         signature_version: "v4",
+        auth: &[],
         errors: &[&NOT_FOUND],
         client_context_params: &[],
         endpoint_rules: "",

@@ -47,7 +47,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
 
 use base64::Engine as _;
-use rboto::__private::schema::{Kind, Location, Operation, Protocol, Shape, IDEMPOTENCY_TOKEN};
+use rboto::__private::schema::{
+    Kind, Location, Member, Operation, Protocol, Shape, IDEMPOTENCY_TOKEN, JSON_VALUE,
+};
 use rboto::__private::ConvertError;
 use rboto::__private::{FromValue, IntoValue};
 use rboto::error::RawModeled;
@@ -660,6 +662,7 @@ pub fn json_to_value(shape: &'static Shape, json: &Json) -> Result<Value, String
             for m in members.iter() {
                 slots.push(match map.get(m.name) {
                     None | Some(Json::Null) => None,
+                    Some(v) if m.has(JSON_VALUE) => Some(json_value_param(v)),
                     Some(v) => Some(json_to_value(m.target(), v)?),
                 });
             }
@@ -722,6 +725,27 @@ pub fn json_to_value(shape: &'static Shape, json: &Json) -> Result<Value, String
     })
 }
 
+/// A `jsonvalue` member's param: the suites give its JSON text (`"true"`, `"{...}"`), which the
+/// typed API takes as the document it spells; text that is not JSON stays a string document.
+fn json_value_param(v: &Json) -> Value {
+    let json = match v {
+        Json::String(text) => serde_json::from_str(text).unwrap_or_else(|_| v.clone()),
+        other => other.clone(),
+    };
+    Value::Document(Document::from_json(json))
+}
+
+/// A member's value as botocore's result shows it: a `jsonvalue` member's document as the
+/// compact JSON text the suites expect.
+fn member_to_json(m: &Member, v: &Value) -> Json {
+    match v {
+        Value::Document(d) if m.has(JSON_VALUE) => {
+            Json::String(serde_json::to_string(&d.to_json()).unwrap_or_default())
+        }
+        _ => value_to_json(m.target(), v),
+    }
+}
+
 /// Renders a [`Value`] as botocore's runner sees a parsed result: structure members by model
 /// name (unset ones omitted), blobs and payload streams as UTF-8 text, timestamps as epoch
 /// seconds, special floats as strings.
@@ -733,7 +757,7 @@ pub fn value_to_json(shape: &'static Shape, value: &Value) -> Json {
             for (i, slot) in slots.iter().enumerate() {
                 let Some(v) = slot else { continue };
                 match members.get(i) {
-                    Some(m) => map.insert(m.name.to_string(), value_to_json(m.target(), v)),
+                    Some(m) => map.insert(m.name.to_string(), member_to_json(m, v)),
                     None => map.insert(format!("#{i}"), value_to_json(shape, v)),
                 };
             }

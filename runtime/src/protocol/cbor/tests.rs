@@ -66,6 +66,7 @@ const fn service(target_prefix: Option<&'static str>, query_compatible: bool) ->
         xml_namespace: None,
         query_compatible,
         signature_version: "v4",
+        auth: &[],
         errors: ERRORS,
         client_context_params: &[],
         endpoint_rules: "",

@@ -87,6 +87,7 @@ const fn service(json_version: &'static str, query_compatible: bool) -> Service 
         xml_namespace: None,
         query_compatible,
         signature_version: "v4",
+        auth: &[],
         errors: ERRORS,
         client_context_params: &[],
         endpoint_rules: "",

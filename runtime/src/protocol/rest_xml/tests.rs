@@ -155,6 +155,7 @@ static S3: Service = Service {
     xml_namespace: None,
     query_compatible: false,
     signature_version: "s3v4",
+    auth: &[],
     errors: &[],
     client_context_params: &[],
     endpoint_rules: "",
