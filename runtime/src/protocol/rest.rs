@@ -554,10 +554,9 @@ pub(crate) fn parse_shape(
         Some(i) => {
             let m = &members[i];
             if m.target().has(EVENT_STREAM) {
-                return Err(ParseError(format!(
-                    "{}.{}: event stream responses are not supported yet",
-                    shape.name, m.name
-                )));
+                // The body is the stream: the pipeline puts it in this slot, unread.
+                parse_non_payload(shape, response, &mut slots, format)?;
+                return Ok(Value::Struct(slots));
             }
             if format == BodyFormat::Json
                 && (matches!(m.target().kind, Kind::Document) || m.target().has(DOCUMENT))
