@@ -10,10 +10,43 @@ use super::{empty_slots, ParseError};
 use crate::error::{Error, ErrorKind, RawModeled, ServiceError};
 use crate::eventstream::{HeaderValue, Message, MessageType};
 use crate::schema::{
-    Kind, Member, Protocol, Service, Shape, EVENT_HEADER, EVENT_PAYLOAD, EXCEPTION,
+    Kind, Member, Operation, Protocol, Service, Shape, EVENT_HEADER, EVENT_PAYLOAD, EVENT_STREAM,
+    EXCEPTION,
 };
 use crate::types::{Blob, DateTime};
 use crate::value::Value;
+
+/// Reads one message of `op`'s output event stream as the output's
+/// [`EventStream`](crate::EventStream) does: a value of the stream's union, or the error the
+/// message carries. For fuzzing and tests; an operation without an output event stream is a
+/// `ResponseParse` error.
+pub fn parse_event(
+    protocol: Protocol,
+    service: &'static Service,
+    op: &'static Operation,
+    message: Message,
+) -> Result<Value, Error<RawModeled>> {
+    let Some(member) = op
+        .output
+        .members()
+        .iter()
+        .find(|m| m.target().has(EVENT_STREAM))
+    else {
+        return Err(Error::new(
+            ErrorKind::ResponseParse,
+            format!("{} has no event-stream output", op.name),
+        ));
+    };
+    let events = Events {
+        service,
+        protocol,
+        union: member.target(),
+        operation: op.name,
+        status: 200,
+        request_id: None,
+    };
+    events.decode(message)
+}
 
 /// The event rpc protocols send first, carrying the output's other members.
 pub(crate) const INITIAL_RESPONSE: &str = "initial-response";

@@ -15,7 +15,7 @@ pub mod cbor;
 pub(crate) mod checksum;
 mod codec;
 mod errors;
-pub(crate) mod event_stream;
+pub mod event_stream;
 mod format;
 pub mod json;
 pub mod query;
