@@ -40,7 +40,7 @@ use crate::types::Body;
 use crate::value::Value;
 
 pub(crate) mod de;
-mod ser;
+pub(crate) mod ser;
 #[cfg(test)]
 mod tests;
 

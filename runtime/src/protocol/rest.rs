@@ -239,7 +239,8 @@ pub(crate) fn serialize(
     for (m, slot) in members.iter().zip(slots.iter()) {
         if m.target().has(EVENT_STREAM) && slot.is_some() {
             return Err(SerializeError(format!(
-                "{}.{}: event stream input is not supported yet",
+                "{}.{}: sending an input event stream is not supported yet (its signed body \
+                 can be built with rboto::protocol::event_input::signed_body)",
                 shape.name, m.name
             )));
         }
