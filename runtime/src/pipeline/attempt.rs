@@ -423,6 +423,9 @@ fn streaming_payload(output: &'static Shape) -> bool {
 }
 
 #[cfg(test)]
+mod event_stream_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::schema::{prelude as p, HttpChecksum, Member};
