@@ -393,3 +393,135 @@ async fn an_error_response_to_an_event_stream_call_is_an_ordinary_service_error(
     let err = select_input(&stub).send().await.expect_err("404");
     assert_eq!(err.code(), Some("NoSuchKey"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Input event streams: the signed body, and the send path's refusal
+// ---------------------------------------------------------------------------------------------
+
+mod input {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use rboto::__private::IntoValue;
+    use rboto::eventstream::{ChunkSigner, Decoder, HeaderValue, Message};
+    use rboto::protocol::event_input::signed_body;
+    use rboto::Protocol;
+    use rboto_polly::types::StartSpeechSynthesisStreamActionStream as Action;
+    use rboto_polly::types::{CloseStreamEvent, TextEvent, TextType};
+
+    const SEED: &str = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
+
+    fn envelopes(seed: &str, events: Vec<Action>) -> (Vec<Message>, String) {
+        let op = rboto_polly::schema::SERVICE.operation("StartSpeechSynthesisStream");
+        let mut signer = ChunkSigner::new("SECRET", "us-east-1", "polly", seed).unwrap();
+        let time = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let values = events.into_iter().map(IntoValue::into_value);
+        let body = signed_body(Protocol::RestJson, op, values, &mut signer, time).unwrap();
+        let mut decoder = Decoder::new();
+        decoder.push(&body);
+        decoder.end();
+        let mut out = Vec::new();
+        while let Some(m) = decoder.next_message().unwrap() {
+            out.push(m);
+        }
+        (out, signer.prior_signature())
+    }
+
+    fn signature(envelope: &Message) -> Vec<u8> {
+        match envelope.header(":chunk-signature") {
+            Some(HeaderValue::ByteArray(b)) => b.to_vec(),
+            other => panic!("no chunk signature: {other:?}"),
+        }
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn events() -> Vec<Action> {
+        vec![
+            Action::TextEvent(TextEvent::default().text("Hello").text_type(TextType::Text)),
+            Action::CloseStreamEvent(CloseStreamEvent::default()),
+        ]
+    }
+
+    #[test]
+    fn polly_input_events_become_signed_frames_ending_with_the_empty_one() {
+        let (envelopes, last) = envelopes(SEED, events());
+        assert_eq!(envelopes.len(), 3, "two events and the end frame");
+        for e in &envelopes {
+            assert_eq!(
+                e.header(":date"),
+                Some(&HeaderValue::Timestamp(1_700_000_000_000))
+            );
+            assert_eq!(signature(e).len(), 32);
+        }
+        assert!(envelopes[2].payload.is_empty());
+        assert_eq!(hex(&signature(&envelopes[2])), last);
+
+        let text = Message::decode(&envelopes[0].payload).unwrap();
+        assert_eq!(text.string_header(":message-type"), Some("event"));
+        assert_eq!(text.event_type(), Some("TextEvent"));
+        assert_eq!(text.content_type(), Some("application/json"));
+        let json: serde_json::Value = serde_json::from_slice(&text.payload).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"Text": "Hello", "TextType": "text"})
+        );
+        let close = Message::decode(&envelopes[1].payload).unwrap();
+        assert_eq!(close.event_type(), Some("CloseStreamEvent"));
+    }
+
+    #[test]
+    fn every_signature_is_chained_on_the_seed_and_the_ones_before() {
+        let (a, _) = envelopes(SEED, events());
+        let other_seed = SEED.replace('4', "5");
+        let (b, _) = envelopes(&other_seed, events());
+        // Same messages, another seed: every signature differs, the last included.
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.payload, y.payload);
+            assert_ne!(signature(x), signature(y));
+        }
+        // Same seed, another first event: the second (identical) event's signature changes.
+        let mut changed = events();
+        changed[0] = Action::TextEvent(TextEvent::default().text("Bye"));
+        let (c, _) = envelopes(SEED, changed);
+        assert_eq!(a[1].payload, c[1].payload);
+        assert_ne!(signature(&a[1]), signature(&c[1]));
+    }
+
+    #[test]
+    fn an_unknown_input_event_is_a_typed_error() {
+        let op = rboto_polly::schema::SERVICE.operation("StartSpeechSynthesisStream");
+        let mut signer = ChunkSigner::new("SECRET", "us-east-1", "polly", SEED).unwrap();
+        let err = signed_body(
+            Protocol::RestJson,
+            op,
+            [Action::Unknown.into_value()],
+            &mut signer,
+            UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+        )
+        .expect_err("Unknown cannot be sent");
+        assert!(err.to_string().contains("Unknown"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn sending_an_input_event_stream_is_refused_before_anything_is_sent() {
+        let stub = super::StubConnector::new();
+        let polly = rboto_polly::Client::new(&super::config(&stub));
+        let err = polly
+            .start_speech_synthesis_stream()
+            .engine(rboto_polly::types::Engine::Generative)
+            .output_format(rboto_polly::types::OutputFormat::Mp3)
+            .voice_id(rboto_polly::types::VoiceId::Joanna)
+            .action_stream(rboto::Body::from("raw"))
+            .send()
+            .await
+            .expect_err("input event streams are not sent yet");
+        assert!(
+            err.to_string()
+                .contains("input event stream is not supported yet"),
+            "{err}"
+        );
+        assert!(stub.requests().is_empty());
+    }
+}
