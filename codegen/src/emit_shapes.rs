@@ -346,6 +346,9 @@ pub fn module_items(ir: &Ir<'_>, module: Module) -> Vec<TokenStream> {
         let json = ir.json(shape);
         let item = match shape_type(json) {
             "structure" if json.bool_at("document") => continue,
+            // botocore spells an event stream as a structure, but each message is one member:
+            // a union, whose `Unknown` takes the event types this version does not know.
+            "structure" if json.bool_at("eventstream") => union(ir, shape),
             "structure" => structure(ir, shape),
             "union" => union(ir, shape),
             "string" if is_enum(json) => string_enum(ir, shape),

@@ -46,5 +46,5 @@ pub use error::{Error, ErrorKind, ModeledError, ServiceError};
 pub use protocol::response_checksum::ChecksumMismatch;
 pub use response::{Output, ResponseFuture, ResponseMetadata};
 pub use schema::Protocol;
-pub use types::{Blob, Body, DateTime, Document};
+pub use types::{Blob, Body, DateTime, Document, EventStream};
 pub use value::Value;

@@ -25,6 +25,8 @@ pub enum Value {
     Document(Document),
     /// A streaming payload.
     Body(Body),
+    /// The events of an event-stream output, read as they arrive.
+    EventStream(Box<crate::types::RawEventStream>),
 }
 
 impl Value {
@@ -42,6 +44,7 @@ impl Value {
             Value::Struct(_) => "structure",
             Value::Document(_) => "document",
             Value::Body(_) => "stream",
+            Value::EventStream(_) => "event stream",
         }
     }
 }

@@ -30,6 +30,8 @@ pub struct StubResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Sizes of the pieces the body arrives in (the rest in one last piece); empty: whole.
+    pub chunk_sizes: Vec<usize>,
 }
 
 impl StubResponse {
@@ -38,7 +40,32 @@ impl StubResponse {
             status,
             headers,
             body: body.into(),
+            chunk_sizes: Vec::new(),
         }
+    }
+
+    /// The body delivered in pieces of these sizes (cycled until it is all sent), as a server
+    /// streaming its answer splits it wherever it likes.
+    pub fn in_chunks(mut self, sizes: &[usize]) -> Self {
+        self.chunk_sizes = sizes.to_vec();
+        self
+    }
+
+    fn body(&self) -> Body {
+        if self.chunk_sizes.is_empty() || self.chunk_sizes.contains(&0) {
+            return Body::from(self.body.clone());
+        }
+        let mut chunks = Vec::new();
+        let mut rest = &self.body[..];
+        for size in self.chunk_sizes.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (chunk, tail) = rest.split_at((*size).min(rest.len()));
+            chunks.push(chunk.to_vec());
+            rest = tail;
+        }
+        Body::from_chunks(chunks)
     }
 }
 
@@ -113,7 +140,7 @@ impl Connector for StubConnector {
                 builder = builder.header(name, value);
             }
             Ok(builder
-                .body(Body::from(response.body))
+                .body(response.body())
                 .expect("a scripted response is a valid HTTP response"))
         })
     }

@@ -3,6 +3,8 @@
 //!
 //! - the five response parsers, through the fuzz targets' entry points (`tests/fuzz/src/lib.rs`,
 //!   compiled here as in `fuzz_replay.rs`), on inputs mutated from their seed corpus;
+//! - the event-stream decoder (frames, then events of S3, Lambda, Kinesis and CloudWatch Logs
+//!   streams), on mutated streams, half of them with their CRCs repaired;
 //! - the shared config file parser (`rboto::profile::parse`), on the profile-parser conformance
 //!   inputs and a few realistic `~/.aws/config` files;
 //! - the endpoint rule-set engine: `RuleSet::from_json` on structure-aware mutations of every
@@ -22,6 +24,8 @@
 
 #[path = "mutation/endpoint.rs"]
 mod endpoint;
+#[path = "mutation/event_stream.rs"]
+mod event_stream;
 #[path = "mutation/grammars.rs"]
 mod grammars;
 #[path = "mutation/harness.rs"]
@@ -259,6 +263,16 @@ fn cbor_parser_survives_mutated_responses() {
         grammar,
         0x6362_6f72,
     ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The event-stream decoder
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn event_stream_decoder_survives_mutated_frames() {
+    let report = harness::run(event_stream::target());
+    check(&report, &["ok", "frame error", "event error"], MIN_SHARE);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 
 use super::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, RawModeled, ServiceError};
+use crate::protocol::event_stream::Events;
 use crate::protocol::{self, Response};
 use crate::response::ResponseMetadata;
 use crate::retry;
-use crate::schema::{Kind, Operation, Protocol, Service, Shape, PAYLOAD};
+use crate::schema::{Kind, Operation, Protocol, Service, Shape, EVENT_STREAM, PAYLOAD};
 use crate::types::Body;
+use crate::types::RawEventStream;
 use crate::value::Value;
 
 /// A request ready to sign and send, kept across attempts so every retry sends the same bytes.
@@ -208,6 +210,12 @@ pub(crate) async fn parse(
         body_request_id: None,
     };
     let success = (200..300).contains(&status);
+    if success {
+        if let Some(index) = event_stream_member(op.output) {
+            return parse_event_stream(service, op, protocol, &parts.headers, body, index, info)
+                .await;
+        }
+    }
     let mut validator = if success {
         protocol::response_checksum::Validator::for_response(op, &parts.headers)
     } else {
@@ -338,6 +346,74 @@ fn find_modeled(svc: &'static Service, code: &str) -> Option<(usize, &'static Sh
     })
 }
 
+/// The output member that is an event stream, if any.
+fn event_stream_member(output: &'static Shape) -> Option<usize> {
+    output
+        .members()
+        .iter()
+        .position(|m| m.target().has(EVENT_STREAM))
+}
+
+/// A successful response whose body is an event stream: the output's other members from the
+/// headers (rest protocols) or the `initial-response` event (rpc protocols), and the stream,
+/// unread, in its member.
+async fn parse_event_stream(
+    service: &'static Service,
+    op: &'static Operation,
+    protocol: Protocol,
+    headers: &http::HeaderMap,
+    body: Body,
+    index: usize,
+    info: ResponseInfo,
+) -> Result<(Value, ResponseInfo), Failure> {
+    let events = Events {
+        service,
+        protocol,
+        union: op.output.members()[index].target(),
+        operation: op.name,
+        status: info.status,
+        request_id: ["x-amzn-requestid", "x-amz-request-id"]
+            .iter()
+            .find_map(|h| headers.get(*h)?.to_str().ok())
+            .map(str::to_string),
+    };
+    let mut stream = RawEventStream::new(body, events);
+    let initial = if matches!(protocol, Protocol::Json | Protocol::SmithyRpcV2Cbor) {
+        match stream.initial_response().await {
+            Ok(payload) => payload.unwrap_or_default(),
+            Err(error) => {
+                return Err(Failure {
+                    error,
+                    response: Some(info),
+                })
+            }
+        }
+    } else {
+        bytes::Bytes::new()
+    };
+    let resp = Response {
+        status: info.status,
+        headers,
+        body: &initial,
+    };
+    match protocol::parse_output(protocol, service, op, &resp, None) {
+        Ok(mut value) => {
+            if let Value::Struct(slots) = &mut value {
+                slots.resize_with(slots.len().max(index + 1), || None);
+                slots[index] = Some(Value::EventStream(Box::new(stream)));
+            }
+            Ok((value, info))
+        }
+        Err(e) => Err(Failure {
+            error: Error::new(
+                ErrorKind::ResponseParse,
+                format!("unable to parse the response: {e}"),
+            ),
+            response: Some(info),
+        }),
+    }
+}
+
 /// Whether the output's payload member is a stream (S3 GetObject's `Body`).
 fn streaming_payload(output: &'static Shape) -> bool {
     match output.kind {
@@ -345,6 +421,9 @@ fn streaming_payload(output: &'static Shape) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod event_stream_tests;
 
 #[cfg(test)]
 mod tests {

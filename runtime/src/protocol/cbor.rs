@@ -39,8 +39,8 @@ use crate::schema::{Operation, Service, Shape, EVENT_STREAM};
 use crate::types::Body;
 use crate::value::Value;
 
-mod de;
-mod ser;
+pub(crate) mod de;
+pub(crate) mod ser;
 #[cfg(test)]
 mod tests;
 
@@ -139,7 +139,7 @@ pub fn parse_output(
     if is_unit(op.output) {
         return Ok(Value::Struct(Vec::new()));
     }
-    match rpc_output_outside_body("smithy-rpc-v2-cbor", op, payload)? {
+    match rpc_output_outside_body(op, payload)? {
         Some(v) => Ok(v),
         None => parse_body(op.output, response.body),
     }

@@ -3,7 +3,7 @@
 //! and the same reading of "document" and of shape kinds in messages.
 
 use super::ParseError;
-use crate::schema::{Kind, Operation, Shape, DOCUMENT, EVENT_STREAM, PAYLOAD};
+use crate::schema::{Kind, Operation, Shape, DOCUMENT, PAYLOAD};
 use crate::types::Body;
 use crate::value::Value;
 
@@ -77,22 +77,15 @@ pub(crate) fn kind_name(kind: &Kind) -> &'static str {
     }
 }
 
-/// The output of an RPC protocol (json, cbor) that is not in its body. Event streams are not
-/// supported yet; the RPC protocols have no payload members, but should a model stream one
-/// anyway it is handed over rather than lost. `None`: parse the body.
+/// The output of an RPC protocol (json, cbor) that is not in its body. The RPC protocols have no
+/// payload members, but should a model stream one anyway it is handed over rather than lost;
+/// an event stream is put in its member by the pipeline. `None`: parse the body.
 pub(crate) fn rpc_output_outside_body(
-    protocol: &str,
     op: &'static Operation,
     payload: Option<Body>,
 ) -> Result<Option<Value>, ParseError> {
     let shape = op.output;
     let members = shape.members();
-    if let Some(m) = members.iter().find(|m| m.target().has(EVENT_STREAM)) {
-        return Err(ParseError(format!(
-            "{}: event stream responses ({}.{}) are not supported by the {protocol} protocol yet",
-            op.name, shape.name, m.name
-        )));
-    }
     if let Some(body) = payload {
         if let Some(i) = members
             .iter()

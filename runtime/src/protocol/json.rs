@@ -95,7 +95,7 @@ pub fn parse_output(
     response: &Response<'_>,
     payload: Option<Body>,
 ) -> Result<Value, ParseError> {
-    match rpc_output_outside_body("json", op, payload)? {
+    match rpc_output_outside_body(op, payload)? {
         Some(v) => Ok(v),
         None => parse_body(op.output, response.body),
     }

@@ -15,6 +15,8 @@ pub mod cbor;
 pub(crate) mod checksum;
 mod codec;
 mod errors;
+pub mod event_input;
+pub mod event_stream;
 mod format;
 pub mod json;
 mod json_value;

@@ -239,7 +239,8 @@ pub(crate) fn serialize(
     for (m, slot) in members.iter().zip(slots.iter()) {
         if m.target().has(EVENT_STREAM) && slot.is_some() {
             return Err(SerializeError(format!(
-                "{}.{}: event stream input is not supported yet",
+                "{}.{}: sending an input event stream is not supported yet (its signed body \
+                 can be built with rboto::protocol::event_input::signed_body)",
                 shape.name, m.name
             )));
         }
@@ -554,10 +555,9 @@ pub(crate) fn parse_shape(
         Some(i) => {
             let m = &members[i];
             if m.target().has(EVENT_STREAM) {
-                return Err(ParseError(format!(
-                    "{}.{}: event stream responses are not supported yet",
-                    shape.name, m.name
-                )));
+                // The body is the stream: the pipeline puts it in this slot, unread.
+                parse_non_payload(shape, response, &mut slots, format)?;
+                return Ok(Value::Struct(slots));
             }
             if format == BodyFormat::Json
                 && (matches!(m.target().kind, Kind::Document) || m.target().has(DOCUMENT))

@@ -18,6 +18,8 @@ pub struct Body(Inner);
 
 enum Inner {
     Bytes(Bytes),
+    /// In memory, delivered as these frames, in order.
+    Chunks(std::collections::VecDeque<Bytes>),
     Incoming(Stream),
     File(FileBody),
 }
@@ -142,6 +144,17 @@ impl Body {
         self
     }
 
+    /// A body in memory that is delivered in these pieces, one frame each: what a server
+    /// streaming its answer looks like (an event stream split anywhere), for tests and stubbed
+    /// connectors. Replayable, like any body in memory.
+    pub fn from_chunks<I>(chunks: I) -> Body
+    where
+        I: IntoIterator,
+        I::Item: Into<Bytes>,
+    {
+        Body(Inner::Chunks(chunks.into_iter().map(Into::into).collect()))
+    }
+
     /// The contents of the file at `path`, read as it is sent rather than loaded into memory.
     /// A retry opens the file again, so it must not change until the call returns.
     pub async fn from_path(path: impl AsRef<Path>) -> io::Result<Body> {
@@ -162,6 +175,7 @@ impl Body {
     pub fn try_clone(&self) -> Option<Body> {
         match &self.0 {
             Inner::Bytes(b) => Some(Body(Inner::Bytes(b.clone()))),
+            Inner::Chunks(c) => Some(Body(Inner::Chunks(c.clone()))),
             Inner::Incoming(_) => None,
             Inner::File(f) => {
                 let file = std::fs::File::open(&f.path).ok()?;
@@ -179,7 +193,7 @@ impl Body {
     pub fn bytes(&self) -> Option<&Bytes> {
         match &self.0 {
             Inner::Bytes(b) => Some(b),
-            Inner::Incoming(_) | Inner::File(_) => None,
+            Inner::Chunks(_) | Inner::Incoming(_) | Inner::File(_) => None,
         }
     }
 
@@ -187,6 +201,7 @@ impl Body {
     pub fn content_length(&self) -> Option<u64> {
         match &self.0 {
             Inner::Bytes(b) => Some(b.len() as u64),
+            Inner::Chunks(c) => Some(chunks_len(c)),
             Inner::Incoming(s) => http_body::Body::size_hint(&s.body).exact(),
             Inner::File(f) => Some(f.len),
         }
@@ -230,6 +245,7 @@ impl http_body::Body for Body {
         match &mut self.get_mut().0 {
             Inner::Bytes(b) if b.is_empty() => Poll::Ready(None),
             Inner::Bytes(b) => Poll::Ready(Some(Ok(Frame::data(std::mem::take(b))))),
+            Inner::Chunks(c) => Poll::Ready(c.pop_front().map(|b| Ok(Frame::data(b)))),
             Inner::Incoming(s) => s.poll_frame(cx),
             Inner::File(f) => f.poll_frame(cx),
         }
@@ -238,6 +254,7 @@ impl http_body::Body for Body {
     fn is_end_stream(&self) -> bool {
         match &self.0 {
             Inner::Bytes(b) => b.is_empty(),
+            Inner::Chunks(c) => c.is_empty(),
             // Not ended until the checksum has been checked on a last poll.
             Inner::Incoming(s) => s.validator.is_none() && s.body.is_end_stream(),
             Inner::File(f) => f.remaining == 0,
@@ -247,6 +264,7 @@ impl http_body::Body for Body {
     fn size_hint(&self) -> SizeHint {
         match &self.0 {
             Inner::Bytes(b) => SizeHint::with_exact(b.len() as u64),
+            Inner::Chunks(c) => SizeHint::with_exact(chunks_len(c)),
             Inner::Incoming(s) => s.body.size_hint(),
             Inner::File(f) => SizeHint::with_exact(f.remaining),
         }
@@ -332,6 +350,10 @@ impl FileBody {
     }
 }
 
+fn chunks_len(chunks: &std::collections::VecDeque<Bytes>) -> u64 {
+    chunks.iter().map(|b| b.len() as u64).sum()
+}
+
 impl Default for Body {
     fn default() -> Self {
         Body::empty()
@@ -342,6 +364,7 @@ impl fmt::Debug for Body {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
             Inner::Bytes(b) => write!(f, "Body({} bytes)", b.len()),
+            Inner::Chunks(c) => write!(f, "Body({} bytes in {} chunks)", chunks_len(c), c.len()),
             Inner::Incoming(_) => f.write_str("Body(stream)"),
             Inner::File(file) => write!(f, "Body({}, {} bytes)", file.path.display(), file.len),
         }

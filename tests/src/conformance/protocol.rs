@@ -793,6 +793,8 @@ pub fn value_to_json(shape: &'static Shape, value: &Value) -> Json {
             Some(b) => Json::String(String::from_utf8_lossy(b).into_owned()),
             None => Json::String("<unbuffered stream>".into()),
         },
+        // The protocol suites have no event streams; one would be read as it arrives.
+        Value::EventStream(_) => Json::String("<event stream>".into()),
     }
 }
 

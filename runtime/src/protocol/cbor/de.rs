@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 const MAX_PREALLOC: usize = 1024;
 /// Parses a whole CBOR body against a structure shape; an empty body (or `null`) has no members.
 /// Bytes after the first data item are ignored, as botocore reads exactly one.
-pub(super) fn parse_body(shape: &'static Shape, body: &[u8]) -> Result<Value, ParseError> {
+pub(crate) fn parse_body(shape: &'static Shape, body: &[u8]) -> Result<Value, ParseError> {
     let empty = || Value::Struct(empty_slots(shape.members()));
     if body.is_empty() {
         return Ok(empty());

@@ -128,7 +128,7 @@ fn write_document(e: &mut Enc<'_>, d: &Document, depth: usize) -> Result<(), Fai
     Ok(())
 }
 
-pub(super) fn write_value(
+pub(crate) fn write_value(
     buf: &mut Vec<u8>,
     shape: &'static Shape,
     value: &Value,
