@@ -368,12 +368,15 @@ rboto::__structure!(
 #[non_exhaustive]
 pub struct SubscribeToShardOutput {
     /// The event stream that your consumer can use to read records from the shard.
-    pub event_stream: Option<rboto::Body>,
+    pub event_stream: Option<
+        rboto::EventStream<SubscribeToShardEventStream, super::error::Exception>,
+    >,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     SubscribeToShardOutput "SubscribeToShardOutput"[from output] { event_stream =
-    rboto::Body } { _meta }
+    rboto::EventStream < SubscribeToShardEventStream, super::error::Exception > } { _meta
+    }
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

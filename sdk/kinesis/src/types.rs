@@ -1070,32 +1070,58 @@ rboto::__structure!(
     < ChildShard > } {}
 );
 /// This is a tagged union for all of the types of events an enhanced fan-out consumer can receive over HTTP/2 after a call to SubscribeToShard.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
 #[non_exhaustive]
-pub struct SubscribeToShardEventStream {
+pub enum SubscribeToShardEventStream {
     /// After you call SubscribeToShard, Kinesis Data Streams sends events of this type to your consumer. For an example of how to handle these events, see Develop enhanced fan-out consumers with the Amazon Web Services SDK for Java.
-    pub subscribe_to_shard_event: Option<SubscribeToShardEvent>,
-    pub resource_not_found_exception: Option<ResourceNotFoundException>,
-    pub resource_in_use_exception: Option<ResourceInUseException>,
-    pub kms_disabled_exception: Option<KmsDisabledException>,
-    pub kms_invalid_state_exception: Option<KmsInvalidStateException>,
-    pub kms_access_denied_exception: Option<KmsAccessDeniedException>,
-    pub kms_not_found_exception: Option<KmsNotFoundException>,
-    pub kms_opt_in_required: Option<KmsOptInRequired>,
-    pub kms_throttling_exception: Option<KmsThrottlingException>,
+    SubscribeToShardEvent(SubscribeToShardEvent),
+    ResourceNotFoundException(ResourceNotFoundException),
+    ResourceInUseException(ResourceInUseException),
+    KmsDisabledException(KmsDisabledException),
+    KmsInvalidStateException(KmsInvalidStateException),
+    KmsAccessDeniedException(KmsAccessDeniedException),
+    KmsNotFoundException(KmsNotFoundException),
+    KmsOptInRequired(KmsOptInRequired),
+    KmsThrottlingException(KmsThrottlingException),
     /// The processing of the request failed because of an unknown error, exception, or failure.
-    pub internal_failure_exception: Option<InternalFailureException>,
+    InternalFailureException(InternalFailureException),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
-rboto::__structure!(
-    SubscribeToShardEventStream "SubscribeToShardEventStream"[from] {
-    subscribe_to_shard_event = SubscribeToShardEvent, resource_not_found_exception =
-    ResourceNotFoundException, resource_in_use_exception = ResourceInUseException,
-    kms_disabled_exception = KmsDisabledException, kms_invalid_state_exception =
-    KmsInvalidStateException, kms_access_denied_exception = KmsAccessDeniedException,
-    kms_not_found_exception = KmsNotFoundException, kms_opt_in_required =
-    KmsOptInRequired, kms_throttling_exception = KmsThrottlingException,
-    internal_failure_exception = InternalFailureException } {}
-);
+impl rv::FromValue for SubscribeToShardEventStream {
+    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
+        Ok(
+            match rv::Members::of(v, "SubscribeToShardEventStream")?.take_union() {
+                Some((0, v)) => {
+                    Self::SubscribeToShardEvent(rv::FromValue::from_value(v)?)
+                }
+                Some((1, v)) => {
+                    Self::ResourceNotFoundException(rv::FromValue::from_value(v)?)
+                }
+                Some((2, v)) => {
+                    Self::ResourceInUseException(rv::FromValue::from_value(v)?)
+                }
+                Some((3, v)) => Self::KmsDisabledException(rv::FromValue::from_value(v)?),
+                Some((4, v)) => {
+                    Self::KmsInvalidStateException(rv::FromValue::from_value(v)?)
+                }
+                Some((5, v)) => {
+                    Self::KmsAccessDeniedException(rv::FromValue::from_value(v)?)
+                }
+                Some((6, v)) => Self::KmsNotFoundException(rv::FromValue::from_value(v)?),
+                Some((7, v)) => Self::KmsOptInRequired(rv::FromValue::from_value(v)?),
+                Some((8, v)) => {
+                    Self::KmsThrottlingException(rv::FromValue::from_value(v)?)
+                }
+                Some((9, v)) => {
+                    Self::InternalFailureException(rv::FromValue::from_value(v)?)
+                }
+                _ => Self::Unknown,
+            },
+        )
+    }
+}
 /// Metadata assigned to the stream or consumer, consisting of a key-value pair.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

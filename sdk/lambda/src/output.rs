@@ -456,14 +456,20 @@ pub struct InvokeWithResponseStreamOutput {
     /// The version of the function that executed. When you invoke a function with an alias, this indicates which version the alias resolved to.
     pub executed_version: Option<String>,
     /// The stream of response payloads.
-    pub event_stream: Option<rboto::Body>,
+    pub event_stream: Option<
+        rboto::EventStream<
+            InvokeWithResponseStreamResponseEvent,
+            super::error::Exception,
+        >,
+    >,
     /// The type of data the stream is returning.
     pub response_stream_content_type: Option<String>,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     InvokeWithResponseStreamOutput "InvokeWithResponseStreamResponse"[from output] {
-    status_code = i32, executed_version : String, event_stream = rboto::Body,
+    status_code = i32, executed_version : String, event_stream = rboto::EventStream <
+    InvokeWithResponseStreamResponseEvent, super::error::Exception >,
     response_stream_content_type : String } { _meta }
 );
 #[derive(Clone, Debug, Default, PartialEq)]

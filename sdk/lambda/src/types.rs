@@ -1522,19 +1522,30 @@ rboto::__structure!(
     error_code : String, error_details : String, log_result : String } {}
 );
 /// An object that includes a chunk of the response payload. When the stream has ended, Lambda includes a `InvokeComplete` object.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
 #[non_exhaustive]
-pub struct InvokeWithResponseStreamResponseEvent {
+pub enum InvokeWithResponseStreamResponseEvent {
     /// A chunk of the streamed response payload.
-    pub payload_chunk: Option<InvokeResponseStreamUpdate>,
+    PayloadChunk(InvokeResponseStreamUpdate),
     /// An object that's returned when the stream has ended and all the payload chunks have been returned.
-    pub invoke_complete: Option<InvokeWithResponseStreamCompleteEvent>,
+    InvokeComplete(InvokeWithResponseStreamCompleteEvent),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
-rboto::__structure!(
-    InvokeWithResponseStreamResponseEvent "InvokeWithResponseStreamResponseEvent"[from] {
-    payload_chunk = InvokeResponseStreamUpdate, invoke_complete =
-    InvokeWithResponseStreamCompleteEvent } {}
-);
+impl rv::FromValue for InvokeWithResponseStreamResponseEvent {
+    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
+        Ok(
+            match rv::Members::of(v, "InvokeWithResponseStreamResponseEvent")?
+                .take_union()
+            {
+                Some((0, v)) => Self::PayloadChunk(rv::FromValue::from_value(v)?),
+                Some((1, v)) => Self::InvokeComplete(rv::FromValue::from_value(v)?),
+                _ => Self::Unknown,
+            },
+        )
+    }
+}
 rboto::__string_enum!(
     KafkaEventSourceMappingConsumptionMode { 0 Stream = "Stream", 1 Queue = "Queue" }
 );

@@ -575,12 +575,15 @@ rboto::__structure!(
 #[non_exhaustive]
 pub struct GetLogObjectOutput {
     /// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
-    pub field_stream: Option<rboto::Body>,
+    pub field_stream: Option<
+        rboto::EventStream<GetLogObjectResponseStream, super::error::Exception>,
+    >,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
-    GetLogObjectOutput "GetLogObjectResponse"[from output] { field_stream = rboto::Body }
-    { _meta }
+    GetLogObjectOutput "GetLogObjectResponse"[from output] { field_stream =
+    rboto::EventStream < GetLogObjectResponseStream, super::error::Exception > } { _meta
+    }
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1029,12 +1032,15 @@ rboto::__structure!(
 #[non_exhaustive]
 pub struct StartLiveTailOutput {
     /// An object that includes the stream returned by your request. It can include both log events and exceptions.
-    pub response_stream: Option<rboto::Body>,
+    pub response_stream: Option<
+        rboto::EventStream<StartLiveTailResponseStream, super::error::Exception>,
+    >,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     StartLiveTailOutput "StartLiveTailResponse"[from output] { response_stream =
-    rboto::Body } { _meta }
+    rboto::EventStream < StartLiveTailResponseStream, super::error::Exception > } { _meta
+    }
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

@@ -661,17 +661,29 @@ rboto::__structure!(
 );
 rboto::__string_enum!(FlattenedElement { 0 First = "first", 1 Last = "last" });
 /// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
 #[non_exhaustive]
-pub struct GetLogObjectResponseStream {
-    pub fields: Option<FieldsData>,
+pub enum GetLogObjectResponseStream {
+    Fields(FieldsData),
     /// An internal error occurred during the streaming of log data. This exception is thrown when there's an issue with the internal streaming mechanism used by the GetLogObject operation.
-    pub internal_streaming_exception: Option<InternalStreamingException>,
+    InternalStreamingException(InternalStreamingException),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
-rboto::__structure!(
-    GetLogObjectResponseStream "GetLogObjectResponseStream"[from] { fields = FieldsData,
-    internal_streaming_exception = InternalStreamingException } {}
-);
+impl rv::FromValue for GetLogObjectResponseStream {
+    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
+        Ok(
+            match rv::Members::of(v, "GetLogObjectResponseStream")?.take_union() {
+                Some((0, v)) => Self::Fields(rv::FromValue::from_value(v)?),
+                Some((1, v)) => {
+                    Self::InternalStreamingException(rv::FromValue::from_value(v)?)
+                }
+                _ => Self::Unknown,
+            },
+        )
+    }
+}
 /// This processor uses pattern matching to parse and structure unstructured data. This processor can also extract fields from log messages.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2051,24 +2063,38 @@ rboto::__string_enum!(
     "Count/Second", 26 None = "None" }
 );
 /// This object includes the stream returned by your [StartLiveTail](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartLiveTail.html) request.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
 #[non_exhaustive]
-pub struct StartLiveTailResponseStream {
+pub enum StartLiveTailResponseStream {
     /// This object contains information about this Live Tail session, including the log groups included and the log stream filters, if any.
-    pub session_start: Option<LiveTailSessionStart>,
+    SessionStart(LiveTailSessionStart),
     /// This object contains the log events and session metadata.
-    pub session_update: Option<LiveTailSessionUpdate>,
+    SessionUpdate(LiveTailSessionUpdate),
     /// This exception is returned in the stream when the Live Tail session times out. Live Tail sessions time out after three hours.
-    pub session_timeout_exception: Option<SessionTimeoutException>,
+    SessionTimeoutException(SessionTimeoutException),
     /// This exception is returned if an unknown error occurs.
-    pub session_streaming_exception: Option<SessionStreamingException>,
+    SessionStreamingException(SessionStreamingException),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
-rboto::__structure!(
-    StartLiveTailResponseStream "StartLiveTailResponseStream"[from] { session_start =
-    LiveTailSessionStart, session_update = LiveTailSessionUpdate,
-    session_timeout_exception = SessionTimeoutException, session_streaming_exception =
-    SessionStreamingException } {}
-);
+impl rv::FromValue for StartLiveTailResponseStream {
+    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
+        Ok(
+            match rv::Members::of(v, "StartLiveTailResponseStream")?.take_union() {
+                Some((0, v)) => Self::SessionStart(rv::FromValue::from_value(v)?),
+                Some((1, v)) => Self::SessionUpdate(rv::FromValue::from_value(v)?),
+                Some((2, v)) => {
+                    Self::SessionTimeoutException(rv::FromValue::from_value(v)?)
+                }
+                Some((3, v)) => {
+                    Self::SessionStreamingException(rv::FromValue::from_value(v)?)
+                }
+                _ => Self::Unknown,
+            },
+        )
+    }
+}
 rboto::__string_enum!(
     State { 0 Active = "Active", 1 Suppressed = "Suppressed", 2 Baseline = "Baseline" }
 );

@@ -96,12 +96,18 @@ rboto::__structure!(PutLexiconOutput "PutLexiconOutput"[from output] {} { _meta 
 #[non_exhaustive]
 pub struct StartSpeechSynthesisStreamOutput {
     /// The output event stream that contains synthesized audio events and stream status events.
-    pub event_stream: Option<rboto::Body>,
+    pub event_stream: Option<
+        rboto::EventStream<
+            StartSpeechSynthesisStreamEventStream,
+            super::error::Exception,
+        >,
+    >,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     StartSpeechSynthesisStreamOutput "StartSpeechSynthesisStreamOutput"[from output] {
-    event_stream = rboto::Body } { _meta }
+    event_stream = rboto::EventStream < StartSpeechSynthesisStreamEventStream,
+    super::error::Exception > } { _meta }
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

@@ -108,41 +108,66 @@ rboto::__string_enum!(
     Word = "word" }
 );
 /// Inbound event stream for sending input and control events to manage bidirectional speech synthesis.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
 #[non_exhaustive]
-pub struct StartSpeechSynthesisStreamActionStream {
+pub enum StartSpeechSynthesisStreamActionStream {
     /// A text event containing content to be synthesized.
-    pub text_event: Option<TextEvent>,
+    TextEvent(TextEvent),
     /// An event indicating the end of the input stream.
-    pub close_stream_event: Option<CloseStreamEvent>,
+    CloseStreamEvent(CloseStreamEvent),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
-rboto::__structure!(
-    StartSpeechSynthesisStreamActionStream "StartSpeechSynthesisStreamActionStream"[set
-    into] { text_event = TextEvent, close_stream_event = CloseStreamEvent } {}
-);
+impl rv::IntoValue for StartSpeechSynthesisStreamActionStream {
+    fn into_value(self) -> rboto::Value {
+        match self {
+            Self::TextEvent(v) => rv::union(2, 0, rv::IntoValue::into_value(v)),
+            Self::CloseStreamEvent(v) => rv::union(2, 1, rv::IntoValue::into_value(v)),
+            Self::Unknown => rv::union(2, 2, rboto::Value::Bool(false)),
+        }
+    }
+}
 /// Outbound event stream that contains synthesized audio data and stream status events.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
 #[non_exhaustive]
-pub struct StartSpeechSynthesisStreamEventStream {
+pub enum StartSpeechSynthesisStreamEventStream {
     /// An audio event containing synthesized speech.
-    pub audio_event: Option<AudioEvent>,
+    AudioEvent(AudioEvent),
     /// An event, with summary information, indicating the stream has closed.
-    pub stream_closed_event: Option<StreamClosedEvent>,
+    StreamClosedEvent(StreamClosedEvent),
     /// An exception indicating the input failed validation.
-    pub validation_exception: Option<ValidationException>,
+    ValidationException(ValidationException),
     /// An exception indicating a service quota would be exceeded.
-    pub service_quota_exceeded_exception: Option<ServiceQuotaExceededException>,
-    pub service_failure_exception: Option<ServiceFailureException>,
+    ServiceQuotaExceededException(ServiceQuotaExceededException),
+    ServiceFailureException(ServiceFailureException),
     /// An exception indicating the request was throttled.
-    pub throttling_exception: Option<ThrottlingException>,
+    ThrottlingException(ThrottlingException),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
-rboto::__structure!(
-    StartSpeechSynthesisStreamEventStream "StartSpeechSynthesisStreamEventStream"[from] {
-    audio_event = AudioEvent, stream_closed_event = StreamClosedEvent,
-    validation_exception = ValidationException, service_quota_exceeded_exception =
-    ServiceQuotaExceededException, service_failure_exception = ServiceFailureException,
-    throttling_exception = ThrottlingException } {}
-);
+impl rv::FromValue for StartSpeechSynthesisStreamEventStream {
+    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
+        Ok(
+            match rv::Members::of(v, "StartSpeechSynthesisStreamEventStream")?
+                .take_union()
+            {
+                Some((0, v)) => Self::AudioEvent(rv::FromValue::from_value(v)?),
+                Some((1, v)) => Self::StreamClosedEvent(rv::FromValue::from_value(v)?),
+                Some((2, v)) => Self::ValidationException(rv::FromValue::from_value(v)?),
+                Some((3, v)) => {
+                    Self::ServiceQuotaExceededException(rv::FromValue::from_value(v)?)
+                }
+                Some((4, v)) => {
+                    Self::ServiceFailureException(rv::FromValue::from_value(v)?)
+                }
+                Some((5, v)) => Self::ThrottlingException(rv::FromValue::from_value(v)?),
+                _ => Self::Unknown,
+            },
+        )
+    }
+}
 /// Indicates that the synthesis stream is closed and provides summary information.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

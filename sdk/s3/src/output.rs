@@ -1453,12 +1453,15 @@ rboto::__structure!(
 #[non_exhaustive]
 pub struct SelectObjectContentOutput {
     /// The array of results.
-    pub payload: Option<rboto::Body>,
+    pub payload: Option<
+        rboto::EventStream<SelectObjectContentEventStream, super::error::Exception>,
+    >,
     pub(crate) _meta: rboto::__private::Meta,
 }
 rboto::__structure!(
     SelectObjectContentOutput "SelectObjectContentOutput"[from output] { payload =
-    rboto::Body } { _meta }
+    rboto::EventStream < SelectObjectContentEventStream, super::error::Exception > } {
+    _meta }
 );
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

@@ -2522,25 +2522,37 @@ pub struct ScanRange {
 }
 rboto::__structure!(ScanRange "ScanRange"[set into] { start = i64, end = i64 } {});
 /// The container for selecting objects from a content event stream.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, PartialEq)]
+#[derive(Debug)]
 #[non_exhaustive]
-pub struct SelectObjectContentEventStream {
+pub enum SelectObjectContentEventStream {
     /// The Records Event.
-    pub records: Option<RecordsEvent>,
+    Records(RecordsEvent),
     /// The Stats Event.
-    pub stats: Option<StatsEvent>,
+    Stats(StatsEvent),
     /// The Progress Event.
-    pub progress: Option<ProgressEvent>,
+    Progress(ProgressEvent),
     /// The Continuation Event.
-    pub cont: Option<ContinuationEvent>,
+    Cont(ContinuationEvent),
     /// The End Event.
-    pub end: Option<EndEvent>,
+    End(EndEvent),
+    /// A member this version of the SDK does not know.
+    Unknown,
 }
-rboto::__structure!(
-    SelectObjectContentEventStream "SelectObjectContentEventStream"[from] { records =
-    RecordsEvent, stats = StatsEvent, progress = ProgressEvent, cont = ContinuationEvent,
-    end = EndEvent } {}
-);
+impl rv::FromValue for SelectObjectContentEventStream {
+    fn from_value(v: rboto::Value) -> Result<Self, rv::ConvertError> {
+        Ok(
+            match rv::Members::of(v, "SelectObjectContentEventStream")?.take_union() {
+                Some((0, v)) => Self::Records(rv::FromValue::from_value(v)?),
+                Some((1, v)) => Self::Stats(rv::FromValue::from_value(v)?),
+                Some((2, v)) => Self::Progress(rv::FromValue::from_value(v)?),
+                Some((3, v)) => Self::Cont(rv::FromValue::from_value(v)?),
+                Some((4, v)) => Self::End(rv::FromValue::from_value(v)?),
+                _ => Self::Unknown,
+            },
+        )
+    }
+}
 /// **Important:** Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]

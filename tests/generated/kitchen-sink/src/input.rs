@@ -37,7 +37,7 @@ pub struct PutEverythingInput {
     pub items: Option<Vec<String>>,
     pub nested: Option<ResultShape>,
     pub token: Option<String>,
-    pub policy: Option<String>,
+    pub policy: Option<rboto::Document>,
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
     pub boxed: Option<i32>,
     pub query_named: Option<String>,
@@ -50,7 +50,7 @@ rboto::__structure!(
     rboto::DateTime, when_epoch : rboto::DateTime, choice = Choice, doc =
     rboto::Document, level = i32, secret : String[sensitive], password :
     String[sensitive], tags : HashMap < String, String >, items = Vec < String >, nested
-    = ResultShape, token : String, policy : String, checksum_algorithm :
+    = ResultShape, token : String, policy : rboto::Document, checksum_algorithm :
     ChecksumAlgorithm, boxed = i32, query_named : String } { _client }
 );
 #[derive(Clone, Debug, Default)]
