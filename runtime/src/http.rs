@@ -93,12 +93,13 @@ impl HttpClient {
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(settings.connect_timeout));
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
+        let builder = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
-            .enable_http1()
-            .enable_http2()
-            .wrap_connector(http);
+            .enable_http1();
+        #[cfg(feature = "http2")]
+        let builder = builder.enable_http2();
+        let https = builder.wrap_connector(http);
         let connector = TimedConnector {
             inner: https,
             connect_timeout: settings.connect_timeout,
