@@ -55,21 +55,11 @@ const fn service(name: &'static str, id: &'static str, rules: &'static str) -> S
     Service {
         name,
         service_id: id,
-        api_version: "",
         endpoint_prefix: name,
         signing_name: name,
-        protocol: Protocol::Json,
         protocols: &[Protocol::Json],
-        json_version: None,
-        target_prefix: None,
-        xml_namespace: None,
-        query_compatible: false,
-        signature_version: "v4",
-        auth: &[],
-        errors: &[],
-        client_context_params: &[],
         endpoint_rules: rules,
-        operations: &[],
+        ..Service::BLANK
     }
 }
 

@@ -466,14 +466,7 @@ mod tests {
         protocols: &[crate::schema::Protocol::Json],
         json_version: Some("1.0"),
         target_prefix: Some("Things"),
-        xml_namespace: None,
-        query_compatible: false,
-        signature_version: "v4",
-        auth: &[],
-        errors: &[],
-        client_context_params: &[],
-        endpoint_rules: "",
-        operations: &[],
+        ..crate::schema::Service::BLANK
     };
     static SPEC: PaginatorSpec =
         PaginatorSpec::new(&["NextToken"], &["NextToken"], &["Things"]).limit("Limit");

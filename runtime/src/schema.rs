@@ -584,27 +584,33 @@ pub struct LazyService {
     built: std::sync::OnceLock<&'static Service>,
 }
 
+impl Service {
+    /// A service with no metadata and no operations: the base of a hand-written schema
+    /// (`Service { name: "sts", ..Service::BLANK }`).
+    pub const BLANK: Service = Service {
+        name: "",
+        service_id: "",
+        api_version: "",
+        endpoint_prefix: "",
+        signing_name: "",
+        protocol: Protocol::Json,
+        protocols: &[],
+        json_version: None,
+        target_prefix: None,
+        xml_namespace: None,
+        query_compatible: false,
+        signature_version: "v4",
+        auth: &[],
+        errors: &[],
+        client_context_params: &[],
+        endpoint_rules: "",
+        operations: &[],
+    };
+}
+
 /// What a service whose embedded model cannot be read stands for: no operations, so every call
 /// fails with an error that says so. Generated models are checked to read by the test suite.
-static UNREADABLE: Service = Service {
-    name: "",
-    service_id: "",
-    api_version: "",
-    endpoint_prefix: "",
-    signing_name: "",
-    protocol: Protocol::Json,
-    protocols: &[],
-    json_version: None,
-    target_prefix: None,
-    xml_namespace: None,
-    query_compatible: false,
-    signature_version: "v4",
-    auth: &[],
-    errors: &[],
-    client_context_params: &[],
-    endpoint_rules: "",
-    operations: &[],
-};
+static UNREADABLE: Service = Service::BLANK;
 
 /// The operation an input names when its service has no such operation (a model that could not
 /// be read): sending it fails before anything goes on the wire.

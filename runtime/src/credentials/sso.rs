@@ -60,15 +60,7 @@ static SSO_SERVICE: Service = Service {
     protocol: Protocol::RestJson,
     protocols: &[Protocol::RestJson],
     json_version: Some("1.1"),
-    target_prefix: None,
-    xml_namespace: None,
-    query_compatible: false,
-    signature_version: "v4",
-    auth: &[],
-    errors: &[],
-    client_context_params: &[],
-    endpoint_rules: "",
-    operations: &[],
+    ..Service::BLANK
 };
 static GET_ROLE_CREDENTIALS: Operation = Operation::new(
     "GetRoleCredentials",
@@ -107,15 +99,7 @@ static OIDC_SERVICE: Service = Service {
     protocol: Protocol::RestJson,
     protocols: &[Protocol::RestJson],
     json_version: Some("1.1"),
-    target_prefix: None,
-    xml_namespace: None,
-    query_compatible: false,
-    signature_version: "v4",
-    auth: &[],
-    errors: &[],
-    client_context_params: &[],
-    endpoint_rules: "",
-    operations: &[],
+    ..Service::BLANK
 };
 static CREATE_TOKEN: Operation = Operation::new(
     "CreateToken",

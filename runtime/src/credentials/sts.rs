@@ -78,16 +78,8 @@ static SERVICE: Service = Service {
     signing_name: "sts",
     protocol: Protocol::Query,
     protocols: &[Protocol::Query],
-    json_version: None,
-    target_prefix: None,
     xml_namespace: Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-    query_compatible: false,
-    signature_version: "v4",
-    auth: &[],
-    errors: &[],
-    client_context_params: &[],
-    endpoint_rules: "",
-    operations: &[],
+    ..Service::BLANK
 };
 static ASSUME_ROLE: Operation = Operation::new(
     "AssumeRole",

@@ -182,16 +182,9 @@ static S3_SERVICE: Service = Service {
     signing_name: "s3",
     protocol: Protocol::RestXml,
     protocols: &[Protocol::RestXml],
-    json_version: None,
-    target_prefix: None,
-    xml_namespace: None,
-    query_compatible: false,
     signature_version: "s3",
-    auth: &[],
-    errors: &[],
-    client_context_params: &[],
     endpoint_rules: S3_RULES,
-    operations: &[],
+    ..Service::BLANK
 };
 
 #[test]

@@ -446,16 +446,7 @@ mod tests {
         signing_name: "thing",
         protocol: Protocol::RestXml,
         protocols: &[Protocol::RestXml],
-        json_version: None,
-        target_prefix: None,
-        xml_namespace: None,
-        query_compatible: false,
-        signature_version: "v4",
-        auth: &[],
-        errors: &[],
-        client_context_params: &[],
-        endpoint_rules: "",
-        operations: &[],
+        ..Service::BLANK
     };
     const BODY: &str = "<GetThingOutput><Name>x</Name></GetThingOutput>";
 

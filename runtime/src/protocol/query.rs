@@ -439,16 +439,8 @@ mod tests {
         signing_name: "test",
         protocol: Protocol::Query,
         protocols: &[Protocol::Query, Protocol::Ec2],
-        json_version: None,
-        target_prefix: None,
-        xml_namespace: None,
-        query_compatible: false,
-        signature_version: "v4",
-        auth: &[],
         errors: &[&NOT_FOUND],
-        client_context_params: &[],
-        endpoint_rules: "",
-        operations: &[],
+        ..Service::BLANK
     };
 
     fn s(v: &str) -> Option<Value> {

@@ -29,18 +29,10 @@ static SERVICE: Service = Service {
     api_version: "2024-01-01",
     endpoint_prefix: "thing",
     signing_name: "thing",
-    protocol: Protocol::Json,
     protocols: &[Protocol::Json],
     json_version: Some("1.1"),
     target_prefix: Some("Thing"),
-    xml_namespace: None,
-    query_compatible: false,
-    signature_version: "v4",
-    auth: &[],
-    errors: &[],
-    client_context_params: &[],
-    endpoint_rules: "",
-    operations: &[],
+    ..Service::BLANK
 };
 
 fn event(event_type: &str, payload: &str) -> Message {

@@ -14,18 +14,10 @@ const fn service(signature_version: &'static str, auth: &'static [&'static str])
         api_version: "2024-01-01",
         endpoint_prefix: "svc",
         signing_name: "svc",
-        protocol: Protocol::Json,
         protocols: &[Protocol::Json],
-        json_version: None,
-        target_prefix: None,
-        xml_namespace: None,
-        query_compatible: false,
         signature_version,
         auth,
-        errors: &[],
-        client_context_params: &[],
-        endpoint_rules: "",
-        operations: &[],
+        ..Service::BLANK
     }
 }
 

@@ -61,16 +61,10 @@ const fn service(target_prefix: Option<&'static str>, query_compatible: bool) ->
         signing_name: "svc",
         protocol: Protocol::SmithyRpcV2Cbor,
         protocols: &[Protocol::SmithyRpcV2Cbor],
-        json_version: None,
         target_prefix,
-        xml_namespace: None,
         query_compatible,
-        signature_version: "v4",
-        auth: &[],
         errors: ERRORS,
-        client_context_params: &[],
-        endpoint_rules: "",
-        operations: &[],
+        ..Service::BLANK
     }
 }
 

@@ -80,18 +80,12 @@ const fn service(json_version: &'static str, query_compatible: bool) -> Service 
         api_version: "2020-01-01",
         endpoint_prefix: "thing",
         signing_name: "thing",
-        protocol: Protocol::Json,
         protocols: &[Protocol::Json],
         json_version: Some(json_version),
         target_prefix: Some("ThingService_20200101"),
-        xml_namespace: None,
         query_compatible,
-        signature_version: "v4",
-        auth: &[],
         errors: ERRORS,
-        client_context_params: &[],
-        endpoint_rules: "",
-        operations: &[],
+        ..Service::BLANK
     }
 }
 static SERVICE: Service = service("1.1", false);

@@ -150,16 +150,8 @@ static S3: Service = Service {
     signing_name: "s3",
     protocol: Protocol::RestXml,
     protocols: &[Protocol::RestXml],
-    json_version: None,
-    target_prefix: None,
-    xml_namespace: None,
-    query_compatible: false,
     signature_version: "s3v4",
-    auth: &[],
-    errors: &[],
-    client_context_params: &[],
-    endpoint_rules: "",
-    operations: &[],
+    ..Service::BLANK
 };
 
 fn s(v: &str) -> Option<Value> {
