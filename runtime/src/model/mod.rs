@@ -53,7 +53,7 @@ pub fn build(
     let doc = Json::parse(model).map_err(|e| ModelError(format!("{name}: {e}")))?;
     // Names and metadata strings are borrowed from the document for the program's life.
     let doc: &'static Json = leak(doc);
-    Builder::new(name, doc)?.service(rules)
+    Builder::new(name, doc).service(rules)
 }
 
 struct Builder {
@@ -67,7 +67,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(name: &'static str, doc: &'static Json) -> Result<Builder, ModelError> {
+    fn new(name: &'static str, doc: &'static Json) -> Builder {
         let shapes = doc.get("shapes").members();
         let index: HashMap<&'static str, usize> = shapes
             .iter()
@@ -82,14 +82,14 @@ impl Builder {
                 input_refs.entry(i).or_insert(input);
             }
         }
-        Ok(Builder {
+        Builder {
             name,
             doc,
             shapes,
             index,
             cells,
             input_refs,
-        })
+        }
     }
 
     fn error(&self, what: String) -> ModelError {
@@ -135,7 +135,7 @@ impl Builder {
         operations.sort_by(|a: &Operation, b| a.name.cmp(b.name));
         let errors: Vec<&'static Shape> = error_indices
             .iter()
-            .map(|&i| self.resolve(&self.cells[i]))
+            .map(|&i| ShapeRef::Built(&self.cells[i]).get())
             .collect();
         let mut protocols: Vec<Protocol> = meta
             .get("protocols")
@@ -183,10 +183,6 @@ impl Builder {
             endpoint_rules: rules,
             operations: leak_slice(operations),
         }))
-    }
-
-    fn resolve(&self, cell: &'static OnceLock<Shape>) -> &'static Shape {
-        ShapeRef::Built(cell).get()
     }
 
     fn shape(
