@@ -132,6 +132,7 @@ impl ServiceClient {
     }
 
     /// Sends `input` through this client and returns its typed output.
+    #[inline]
     pub fn send_input<I: OperationInput>(&self, input: I) -> ResponseFuture<I::Output, I::Error> {
         ResponseFuture::new(
             I::operation(),
@@ -140,7 +141,7 @@ impl ServiceClient {
     }
 
     /// The pipeline for one call, as a boxed future compiled once for every operation.
-    fn start(&self, op: &'static Operation, input: Value) -> crate::response::RawFuture {
+    pub(crate) fn start(&self, op: &'static Operation, input: Value) -> crate::response::RawFuture {
         let client = self.clone();
         Box::pin(async move { client.call_value(op, input).await })
     }

@@ -67,13 +67,6 @@ impl<O, E> ResponseFuture<O, E> {
     }
 }
 
-impl<O, E> ResponseFuture<O, E> {
-    /// A future that is already complete.
-    pub(crate) fn ready(operation: &'static Operation, result: RawResult) -> Self {
-        ResponseFuture::new(operation, Box::pin(std::future::ready(result)))
-    }
-}
-
 impl<O, E> std::fmt::Debug for ResponseFuture<O, E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ResponseFuture")

@@ -125,37 +125,57 @@ impl Members {
     /// is remembered for [`Members::finish`] and reads as `None`, so generated code needs no
     /// branch per member.
     #[allow(clippy::should_implement_trait)] // not an iterator: each call yields its own type
+    #[inline]
     pub fn next<T: FromValue>(&mut self) -> Option<T> {
-        let i = self.index;
-        self.index += 1;
-        match T::from_value(self.values.next()??) {
+        // Only the conversion itself is per type: this runs once per member type in every
+        // service crate, so the bookkeeping lives in the non-generic `take` and `fail`.
+        match T::from_value(self.take()?) {
             Ok(v) => Some(v),
             Err(e) => {
-                if self.error.is_none() {
-                    self.error = Some(ConvertError::new(format!(
-                        "{}[{i}]: {}",
-                        self.shape, e.message
-                    )));
-                }
+                self.fail(e);
                 None
             }
         }
     }
 
-    /// `value`, unless a member failed to convert.
-    pub fn finish<T>(self, value: T) -> Result<T, ConvertError> {
-        match self.error {
-            Some(e) => Err(e),
-            None => Ok(value),
+    /// The next member's value, if set.
+    fn take(&mut self) -> Option<Value> {
+        self.index += 1;
+        self.values.next()?
+    }
+
+    /// Remembers the first member that failed to convert, with its position.
+    #[cold]
+    fn fail(&mut self, e: ConvertError) {
+        if self.error.is_none() {
+            let i = self.index - 1;
+            self.error = Some(ConvertError::new(format!(
+                "{}[{i}]: {}",
+                self.shape, e.message
+            )));
         }
     }
 
-    /// The set member of a union: its index and value.
+    /// `value`, unless a member failed to convert.
+    #[inline]
+    pub fn finish<T>(self, value: T) -> Result<T, ConvertError> {
+        self.check().map(|()| value)
+    }
+
+    fn check(self) -> Result<(), ConvertError> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
     /// [`Members::next`] for a boxed (recursive) member.
+    #[inline]
     pub fn next_boxed<T: FromValue>(&mut self) -> Option<Box<T>> {
         self.next().map(Box::new)
     }
 
+    /// The set member of a union: its index and value.
     pub fn take_union(self) -> Option<(usize, Value)> {
         self.values.enumerate().find_map(|(i, v)| v.map(|v| (i, v)))
     }
@@ -315,38 +335,66 @@ impl FromValue for () {
     }
 }
 
+// The collection impls below are plain loops rather than iterator chains: they are
+// instantiated for every element type of every service, and `collect` into a `Result` or in
+// place costs several times the compiler work of a loop.
 impl<T: IntoValue> IntoValue for Vec<T> {
     fn into_value(self) -> Value {
-        Value::List(self.into_iter().map(IntoValue::into_value).collect())
+        let mut items = Vec::with_capacity(self.len());
+        for item in self {
+            items.push(item.into_value());
+        }
+        Value::List(items)
     }
 }
 impl<T: FromValue> FromValue for Vec<T> {
     fn from_value(value: Value) -> Result<Self, ConvertError> {
-        match value {
-            Value::List(items) => items.into_iter().map(T::from_value).collect(),
-            other => Err(ConvertError::mismatch("list", &other)),
+        let items = list_items(value)?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(T::from_value(item)?);
         }
+        Ok(out)
     }
+}
+
+fn list_items(value: Value) -> Result<Vec<Value>, ConvertError> {
+    match value {
+        Value::List(items) => Ok(items),
+        other => Err(ConvertError::mismatch("list", &other)),
+    }
+}
+
+fn map_entries(value: Value) -> Result<Vec<(String, Value)>, ConvertError> {
+    match value {
+        Value::Map(entries) => Ok(entries),
+        other => Err(ConvertError::mismatch("map", &other)),
+    }
+}
+
+/// Deterministic wire output (and so signatures and snapshots) despite `HashMap` order.
+fn sorted_map(mut entries: Vec<(String, Value)>) -> Value {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Value::Map(entries)
 }
 
 impl<T: IntoValue> IntoValue for HashMap<String, T> {
     fn into_value(self) -> Value {
-        let mut entries: Vec<(String, Value)> =
-            self.into_iter().map(|(k, v)| (k, v.into_value())).collect();
-        // Deterministic wire output (and so signatures and snapshots) despite HashMap order.
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        Value::Map(entries)
+        let mut entries = Vec::with_capacity(self.len());
+        for (k, v) in self {
+            entries.push((k, v.into_value()));
+        }
+        sorted_map(entries)
     }
 }
 impl<T: FromValue> FromValue for HashMap<String, T> {
     fn from_value(value: Value) -> Result<Self, ConvertError> {
-        match value {
-            Value::Map(entries) => entries
-                .into_iter()
-                .map(|(k, v)| T::from_value(v).map(|v| (k, v)))
-                .collect(),
-            other => Err(ConvertError::mismatch("map", &other)),
+        let entries = map_entries(value)?;
+        let mut out = HashMap::with_capacity(entries.len());
+        for (k, v) in entries {
+            out.insert(k, T::from_value(v)?);
         }
+        Ok(out)
     }
 }
 
@@ -354,11 +402,13 @@ impl<T: FromValue> FromValue for HashMap<String, T> {
 // convert through `opt_boxed`/`next_boxed` rather than impls for `Box<T>`: two per enum were a
 // measurable share of a service crate's compile time and memory.)
 impl<E: StringEnum> IntoValue for E {
+    #[inline]
     fn into_value(self) -> Value {
         Value::Str(enum_as_str(&self).to_owned())
     }
 }
 impl<E: StringEnum> FromValue for E {
+    #[inline]
     fn from_value(value: Value) -> Result<Self, ConvertError> {
         String::from_value(value).map(enum_from_wire)
     }
@@ -375,23 +425,43 @@ pub trait StringEnum: Sized {
     fn unknown(value: UnknownValue) -> Self;
 }
 
+// The helpers below are instantiated once per enum of every service, so each keeps its
+// generic part to a call of `index`/`from_index` and leaves the rest to non-generic code.
+
 /// A string enum's wire value.
+#[inline]
 pub fn enum_as_str<E: StringEnum>(e: &E) -> &str {
-    match e.index() {
-        Ok(i) => E::VALUES.get(i).copied().unwrap_or_default(),
+    wire_value(E::VALUES, e.index())
+}
+
+fn wire_value<'a>(
+    values: &'static [&'static str],
+    index: Result<usize, &'a UnknownValue>,
+) -> &'a str {
+    match index {
+        Ok(i) => values.get(i).copied().unwrap_or_default(),
         Err(unknown) => unknown.as_str(),
     }
 }
 
 /// Parses a wire value: its variant, or `Unknown`.
+#[inline]
 pub fn enum_from_wire<E: StringEnum>(s: String) -> E {
-    match E::VALUES.iter().position(|v| *v == s) {
-        Some(i) => E::from_index(i),
-        None => E::unknown(UnknownValue::new(s)),
+    match wire_index(E::VALUES, s) {
+        Ok(i) => E::from_index(i),
+        Err(unknown) => E::unknown(unknown),
+    }
+}
+
+fn wire_index(values: &[&str], s: String) -> Result<usize, UnknownValue> {
+    match values.iter().position(|v| *v == s) {
+        Some(i) => Ok(i),
+        None => Err(UnknownValue::new(s)),
     }
 }
 
 /// A string enum's `Clone`.
+#[inline]
 pub fn enum_clone<E: StringEnum>(e: &E) -> E {
     match e.index() {
         Ok(i) => E::from_index(i),
@@ -400,9 +470,18 @@ pub fn enum_clone<E: StringEnum>(e: &E) -> E {
 }
 
 /// A string enum's `Debug`: the variant's name, as derived `Debug` prints it.
+#[inline]
 pub fn enum_debug<E: StringEnum>(e: &E, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-    match e.index() {
-        Ok(i) => f.write_str(E::NAMES.get(i).copied().unwrap_or_default()),
+    debug_variant(E::NAMES, e.index(), f)
+}
+
+fn debug_variant(
+    names: &'static [&'static str],
+    index: Result<usize, &UnknownValue>,
+    f: &mut std::fmt::Formatter<'_>,
+) -> std::fmt::Result {
+    match index {
+        Ok(i) => f.write_str(names.get(i).copied().unwrap_or_default()),
         Err(unknown) => f.debug_tuple("Unknown").field(unknown).finish(),
     }
 }
@@ -423,16 +502,19 @@ macro_rules! enum_value {
             pub const VALUES: &'static [&'static str] =
                 <$t as $crate::__private::StringEnum>::VALUES;
             /// The value as sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 $crate::__private::enum_as_str(self)
             }
         }
         impl ::core::clone::Clone for $t {
+            #[inline]
             fn clone(&self) -> Self {
                 $crate::__private::enum_clone(self)
             }
         }
         impl ::core::fmt::Debug for $t {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 $crate::__private::enum_debug(self, f)
             }
@@ -441,22 +523,26 @@ macro_rules! enum_value {
         // `Unknown` never holds a value that has a variant. No `Ord`: an order of wire values
         // means nothing, and each impl per enum cost measurable compile memory.
         impl ::core::cmp::PartialEq for $t {
+            #[inline]
             fn eq(&self, other: &Self) -> bool {
                 self.as_str() == other.as_str()
             }
         }
         impl ::core::cmp::Eq for $t {}
         impl ::core::hash::Hash for $t {
+            #[inline]
             fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
                 self.as_str().hash(state)
             }
         }
         impl ::std::convert::From<&str> for $t {
+            #[inline]
             fn from(s: &str) -> Self {
                 $crate::__private::enum_from_wire(s.to_owned())
             }
         }
         impl ::std::fmt::Display for $t {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -464,11 +550,13 @@ macro_rules! enum_value {
     };
     (int $t:ty) => {
         impl $crate::__private::IntoValue for $t {
+            #[inline]
             fn into_value(self) -> $crate::Value {
                 $crate::Value::Int(i64::from($crate::__private::IntEnum::as_i32(&self)))
             }
         }
         impl $crate::__private::FromValue for $t {
+            #[inline]
             fn from_value(
                 v: $crate::Value,
             ) -> ::std::result::Result<Self, $crate::__private::ConvertError> {

@@ -22,6 +22,7 @@ macro_rules! __structure {
     };
     (@debug $name:ident $wire:literal { $($field:ident $sep:tt $ty:ty $([$flag:ident])?),* $(,)? } $hidden:tt) => {
         impl ::core::fmt::Debug for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 let mut d = f.debug_struct(stringify!($name));
                 $( d.field(stringify!($field), $crate::__debug_field!(self.$field $(, $flag)?)); )*
@@ -31,6 +32,7 @@ macro_rules! __structure {
     };
     (@debug_redacted $name:ident $wire:literal $fields:tt $hidden:tt) => {
         impl ::core::fmt::Debug for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 $crate::__private::debug_redacted(f, stringify!($name))
             }
@@ -38,6 +40,7 @@ macro_rules! __structure {
     };
     (@into $name:ident $wire:literal { $($field:ident $sep:tt $ty:ty $([$flag:ident])?),* $(,)? } $hidden:tt) => {
         impl $crate::__private::IntoValue for $name {
+            #[inline]
             fn into_value(self) -> $crate::Value {
                 $crate::Value::Struct(::std::vec![$($crate::__private::opt(self.$field)),*])
             }
@@ -47,6 +50,7 @@ macro_rules! __structure {
     // member, where `name ~ Type` marks the boxed ones.
     (@into_boxed $name:ident $wire:literal { $($field:ident $sep:tt $ty:ty $([$flag:ident])?),* $(,)? } $hidden:tt) => {
         impl $crate::__private::IntoValue for $name {
+            #[inline]
             fn into_value(self) -> $crate::Value {
                 $crate::Value::Struct(::std::vec![$($crate::__member_into!($sep self.$field)),*])
             }
@@ -55,6 +59,7 @@ macro_rules! __structure {
     (@from_boxed $name:ident $wire:literal { $($field:ident $sep:tt $ty:ty $([$flag:ident])?),* $(,)? } { $($hide:ident),* }) => {
         impl $crate::__private::FromValue for $name {
             #[allow(unused_mut)]
+            #[inline]
             fn from_value(v: $crate::Value) -> ::core::result::Result<Self, $crate::__private::ConvertError> {
                 let mut m = $crate::__private::Members::of(v, $wire)?;
                 let value = Self {
@@ -68,6 +73,7 @@ macro_rules! __structure {
     (@from $name:ident $wire:literal { $($field:ident $sep:tt $ty:ty $([$flag:ident])?),* $(,)? } { $($hide:ident),* }) => {
         impl $crate::__private::FromValue for $name {
             #[allow(unused_mut)]
+            #[inline]
             fn from_value(v: $crate::Value) -> ::core::result::Result<Self, $crate::__private::ConvertError> {
                 let mut m = $crate::__private::Members::of(v, $wire)?;
                 let value = Self {
@@ -81,11 +87,13 @@ macro_rules! __structure {
     (@output $name:ident $wire:literal $fields:tt $hidden:tt) => {
         impl $name {
             /// boto3's `ResponseMetadata`: request id, HTTP status and headers, retries.
+            #[inline]
             pub fn response_metadata(&self) -> &$crate::ResponseMetadata {
                 self._meta.get()
             }
         }
         impl $crate::Output for $name {
+            #[inline]
             fn __set_response_metadata(&mut self, metadata: $crate::ResponseMetadata) {
                 self._meta.set(metadata)
             }
@@ -134,6 +142,7 @@ macro_rules! __setter {
     };
     ($field:ident = $ty:ty) => {
         #[doc = concat!("Sets `", stringify!($field), "`.")]
+        #[inline]
         pub fn $field(mut self, v: $ty) -> Self {
             self.$field = ::core::option::Option::Some(v);
             self
@@ -163,15 +172,18 @@ macro_rules! __operations {
         impl $crate::OperationInput for $input {
             type Output = $output;
             type Error = $error;
+            #[inline]
             fn operation() -> &'static $crate::__private::schema::Operation {
                 $service.operation($name)
             }
+            #[inline]
             fn __client(&self) -> ::core::option::Option<&$crate::ServiceClient> {
                 self._client.client()
             }
         }
         impl $input {
             #[doc = concat!("Sends the `", $name, "` request through the client that created this input.")]
+            #[inline]
             pub fn send(self) -> $crate::ResponseFuture<$output, $error> {
                 $crate::__private::send(self)
             }
@@ -201,18 +213,21 @@ macro_rules! __string_enum {
         impl $crate::__private::StringEnum for $name {
             const VALUES: &'static [&'static str] = &[$($value),*];
             const NAMES: &'static [&'static str] = &[$(stringify!($variant)),*];
+            #[inline]
             fn index(&self) -> ::core::result::Result<usize, &$crate::types::UnknownValue> {
                 match self {
                     $( Self::$variant => Ok($index), )*
                     Self::Unknown(v) => Err(v),
                 }
             }
+            #[inline]
             fn from_index(index: usize) -> Self {
                 match index {
                     $( $index => Self::$variant, )*
                     _ => Self::Unknown($crate::__private::unknown_index(index)),
                 }
             }
+            #[inline]
             fn unknown(value: $crate::types::UnknownValue) -> Self {
                 Self::Unknown(value)
             }

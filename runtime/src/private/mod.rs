@@ -81,10 +81,23 @@ impl fmt::Debug for Meta {
 }
 
 /// `input.send()`: through the client the input was created by.
+#[inline]
 pub fn send<I: OperationInput>(input: I) -> ResponseFuture<I::Output, I::Error> {
-    match input.__client().cloned() {
-        Some(client) => client.send_input(input),
-        None => ResponseFuture::ready(I::operation(), Err(unbound(I::operation()))),
+    let client = input.__client().cloned();
+    let op = I::operation();
+    ResponseFuture::new(op, start(client, op, input.into_value()))
+}
+
+/// The pipeline for `input` through `client`, or the error for an input without one. Not
+/// generic, so the code behind every operation's `send()` is compiled once.
+fn start(
+    client: Option<crate::ServiceClient>,
+    op: &'static Operation,
+    input: crate::Value,
+) -> crate::response::RawFuture {
+    match client {
+        Some(client) => client.start(op, input),
+        None => Box::pin(std::future::ready(Err(unbound(op)))),
     }
 }
 
