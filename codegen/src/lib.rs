@@ -265,9 +265,33 @@ publish = false
 test = false
 
 [dependencies]
-rboto = {{ path = "{runtime}", version = "{version}" }}
+rboto = {{ path = "{runtime}", version = "{version}"{features} }}
 "#,
         version = settings.version,
         runtime = settings.runtime_path,
+        features = runtime_features(model),
     )
+}
+
+/// The runtime's optional parts this service needs: each costs every program that compiles it,
+/// so only the crates of services that use them turn them on.
+fn runtime_features(model: &Model) -> String {
+    let meta = &model.service["metadata"];
+    let speaks_cbor = meta["protocols"]
+        .as_array()
+        .is_some_and(|p| p.iter().any(|p| p == "smithy-rpc-v2-cbor"))
+        || meta["protocol"] == "smithy-rpc-v2-cbor";
+    let compresses = model.service["operations"].as_object().is_some_and(|ops| {
+        ops.values()
+            .any(|op| op.get("requestcompression").is_some())
+    });
+    let features: Vec<&str> = [("cbor", speaks_cbor), ("compression", compresses)]
+        .into_iter()
+        .filter_map(|(name, on)| on.then_some(name))
+        .collect();
+    if features.is_empty() {
+        return String::new();
+    }
+    let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+    format!(", features = [{}]", quoted.join(", "))
 }

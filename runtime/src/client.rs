@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorKind, ModeledError, RawModeled};
 use crate::http::{HttpClient, SharedConnector};
 use crate::pipeline::attempt::{self, Failure, Prepared, ResponseInfo};
+#[cfg(feature = "compression")]
 use crate::pipeline::compress;
 use crate::pipeline::endpoint::{self, Endpoint};
 use crate::pipeline::sign;
@@ -197,7 +198,9 @@ impl ServiceClient {
         let endpoint = endpoint::resolve(config, svc, op, &input)
             .map_err(|e| e.with_context(op.name, None))?;
         let ctx = |e: Error<RawModeled>| e.with_context(op.name, Some(&endpoint.authority));
+        #[cfg_attr(not(feature = "compression"), allow(unused_mut))]
         let (protocol, mut req) = self.serialize(op, input).map_err(ctx)?;
+        #[cfg(feature = "compression")]
         compress::maybe_compress(config, op, &mut req);
         let http = self.inner.http.as_ref().map_err(|e| {
             ctx(Error::new(

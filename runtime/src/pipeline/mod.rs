@@ -4,6 +4,9 @@
 
 pub(crate) mod attempt;
 pub(crate) mod auth;
+// Without the feature, bodies go uncompressed: botocore's behaviour with compression disabled,
+// which every service accepts.
+#[cfg(feature = "compression")]
 pub(crate) mod compress;
 pub(crate) mod endpoint;
 pub(crate) mod sign;

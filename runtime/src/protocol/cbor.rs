@@ -32,8 +32,7 @@ use super::errors::strip_error_code;
 use super::errors::{amzn_request_id, apply_query_error, from_status, is_generic_error};
 use super::token::fill_idempotency_tokens;
 use super::{
-    expand_host_prefix, is_unit, struct_slots, ErrorParts, ParseError, Request, Response,
-    SerializeError,
+    expand_host_prefix, struct_slots, ErrorParts, ParseError, Request, Response, SerializeError,
 };
 use crate::schema::{Operation, Service, Shape, EVENT_STREAM};
 use crate::types::Body;
@@ -196,4 +195,10 @@ pub fn parse_error(
         request_id,
         fault,
     }
+}
+
+/// Whether an operation has no input (or output) shape: botocore models that as `None`,
+/// generated code points at `prelude::UNIT`.
+fn is_unit(shape: &'static Shape) -> bool {
+    std::ptr::eq(shape, &crate::schema::prelude::UNIT)
 }

@@ -130,6 +130,9 @@ fn document(
             "application/json",
             super::json::ser::to_json_body(shape, value)?.into(),
         ),
+        #[cfg(not(feature = "cbor"))]
+        Protocol::SmithyRpcV2Cbor => return Err(SerializeError(super::cbor_missing())),
+        #[cfg(feature = "cbor")]
         Protocol::SmithyRpcV2Cbor => {
             let mut buf = Vec::with_capacity(64);
             super::cbor::ser::write_value(&mut buf, shape, value, 0)

@@ -148,7 +148,10 @@ impl Events {
     fn document(&self, shape: &'static Shape, payload: &[u8]) -> Result<Value, ParseError> {
         match self.protocol {
             Protocol::Json | Protocol::RestJson => super::json::de::parse_body(shape, payload),
+            #[cfg(feature = "cbor")]
             Protocol::SmithyRpcV2Cbor => super::cbor::de::parse_body(shape, payload),
+            #[cfg(not(feature = "cbor"))]
+            Protocol::SmithyRpcV2Cbor => Err(ParseError(super::cbor_missing())),
             Protocol::RestXml | Protocol::Query | Protocol::Ec2 => {
                 if payload.trim_ascii().is_empty() {
                     return Ok(Value::Struct(empty_slots(shape.members())));

@@ -11,6 +11,7 @@
 //! `hostPrefix` expansion ([`expand_host_prefix`]) and the JSON/CBOR codecs' shared parts
 //! ([`codec`]).
 
+#[cfg(feature = "cbor")]
 pub mod cbor;
 pub(crate) mod checksum;
 mod codec;
@@ -28,7 +29,7 @@ pub mod rest_xml;
 mod token;
 pub mod xml;
 
-use crate::schema::{prelude, Member, Operation, Protocol, Service, Shape, HOST_LABEL};
+use crate::schema::{Member, Operation, Protocol, Service, Shape, HOST_LABEL};
 use crate::types::Body;
 use crate::value::Value;
 
@@ -161,15 +162,19 @@ pub(crate) fn struct_slots(value: &Value) -> &[Option<Value>] {
     }
 }
 
-/// Whether an operation has no input (or output) shape: botocore models that as `None`,
-/// generated code points at `prelude::UNIT`.
-pub(crate) fn is_unit(shape: &'static Shape) -> bool {
-    std::ptr::eq(shape, &prelude::UNIT)
-}
-
 /// A structure value of `members` with nothing set.
 pub(crate) fn empty_slots(members: &[Member]) -> Vec<Option<Value>> {
     members.iter().map(|_| None).collect()
+}
+
+/// Why a `smithy-rpc-v2-cbor` call cannot go ahead in a build without the runtime's `cbor`
+/// feature. (A service's generated crate turns the feature on when the service speaks CBOR, so
+/// only code driving the runtime directly meets this.)
+#[cfg(not(feature = "cbor"))]
+pub(crate) fn cbor_missing() -> String {
+    "this service speaks smithy-rpc-v2-cbor, and rboto was built without its `cbor` feature \
+     (enable `rboto/cbor`)"
+        .to_string()
 }
 
 /// Serializes an operation's input for `protocol`.
@@ -184,7 +189,10 @@ pub fn serialize(
         Protocol::Json => json::serialize(service, op, input),
         Protocol::RestJson => rest_json::serialize(service, op, input),
         Protocol::RestXml => rest_xml::serialize(service, op, input),
+        #[cfg(feature = "cbor")]
         Protocol::SmithyRpcV2Cbor => cbor::serialize(service, op, input),
+        #[cfg(not(feature = "cbor"))]
+        Protocol::SmithyRpcV2Cbor => Err(SerializeError(cbor_missing())),
         Protocol::Query | Protocol::Ec2 => query::serialize(protocol, service, op, input),
     }
 }
@@ -201,7 +209,10 @@ pub fn parse_output(
         Protocol::Json => json::parse_output(service, op, response, payload),
         Protocol::RestJson => rest_json::parse_output(service, op, response, payload),
         Protocol::RestXml => rest_xml::parse_output(service, op, response, payload),
+        #[cfg(feature = "cbor")]
         Protocol::SmithyRpcV2Cbor => cbor::parse_output(service, op, response, payload),
+        #[cfg(not(feature = "cbor"))]
+        Protocol::SmithyRpcV2Cbor => Err(ParseError(cbor_missing())),
         Protocol::Query | Protocol::Ec2 => {
             query::parse_output(protocol, service, op, response, payload)
         }
@@ -222,7 +233,13 @@ pub fn parse_error(
         Protocol::Json => json::parse_error(service, op, response),
         Protocol::RestJson => rest_json::parse_error(service, op, response),
         Protocol::RestXml => rest_xml::parse_error(service, op, response),
+        #[cfg(feature = "cbor")]
         Protocol::SmithyRpcV2Cbor => cbor::parse_error(service, op, response),
+        #[cfg(not(feature = "cbor"))]
+        Protocol::SmithyRpcV2Cbor => ErrorParts {
+            message: Some(cbor_missing()),
+            ..errors::from_status(response.status, errors::amzn_request_id(response))
+        },
         Protocol::Query | Protocol::Ec2 => query::parse_error(protocol, service, op, response),
     }
 }
@@ -238,7 +255,10 @@ pub fn parse_error_shape(
         Protocol::Json => json::parse_error_shape(service, shape, response),
         Protocol::RestJson => rest_json::parse_error_shape(service, shape, response),
         Protocol::RestXml => rest_xml::parse_error_shape(service, shape, response),
+        #[cfg(feature = "cbor")]
         Protocol::SmithyRpcV2Cbor => cbor::parse_error_shape(service, shape, response),
+        #[cfg(not(feature = "cbor"))]
+        Protocol::SmithyRpcV2Cbor => Err(ParseError(cbor_missing())),
         Protocol::Query | Protocol::Ec2 => {
             query::parse_error_shape(protocol, service, shape, response)
         }
