@@ -68,9 +68,14 @@ impl ServiceClient {
         // the error is reported by the first call instead.
         let http = match &config.connector {
             Some(connector) => Ok(connector.clone()),
-            None => HttpClient::new(&config.http)
-                .map(SharedConnector::new)
-                .map_err(|e| e.to_string()),
+            None => config
+                .default_http
+                .get_or_init(|| {
+                    HttpClient::new(&config.http)
+                        .map(SharedConnector::new)
+                        .map_err(|e| e.to_string())
+                })
+                .clone(),
         };
         let retry = RetryState::new(RetryConfig::resolve(config, service), RetryHooks::default());
         ServiceClient {

@@ -27,7 +27,7 @@ use crate::schema::Protocol;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 mod settings;
@@ -107,6 +107,11 @@ pub struct Config {
     pub(crate) explicit: Explicit,
     /// Sends the requests of clients made from this config; `None`: rboto's own HTTP client.
     pub(crate) connector: Option<SharedConnector>,
+    /// rboto's own HTTP client when no connector is given, made by the first client and then
+    /// shared — with its connection pool — by every client made from this config or its
+    /// clones, the credential providers' STS and SSO clients included. (A config rebuilt
+    /// through [`ConfigBuilder`] may have other HTTP settings, so it gets its own.)
+    pub(crate) default_http: Arc<OnceLock<Result<SharedConnector, String>>>,
 }
 
 /// Loads a [`Config`] with options: an explicit profile, or a given environment.
@@ -708,7 +713,8 @@ impl ConfigBuilder {
         self.0.protocol = Some(protocol);
         self
     }
-    pub fn build(self) -> Config {
+    pub fn build(mut self) -> Config {
+        self.0.default_http = Arc::default();
         self.0
     }
 }

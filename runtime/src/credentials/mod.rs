@@ -33,6 +33,7 @@ pub mod container;
 pub mod imds;
 pub mod process;
 pub mod profile_chain;
+mod services;
 pub mod sso;
 pub mod sts;
 mod token;

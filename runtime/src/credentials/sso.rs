@@ -9,128 +9,17 @@
 //! credentials.
 
 use super::profile_chain::SsoConfig;
+use super::services::{self, Fields, SSO, SSO_OIDC};
 use super::Credentials;
-use crate::client::ServiceClient;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::profile::{expand_home, Platform};
-use crate::schema::{
-    self as s, prelude as p, Location, Member, Operation, Protocol, Service, Shape,
-};
 use crate::types::DateTime;
 use crate::value::Value;
 use std::path::PathBuf;
 
-static SENSITIVE_STRING: Shape =
-    Shape::scalar("SensitiveString", s::Kind::String).with(s::SHAPE_SENSITIVE);
-
-static GET_ROLE_CREDENTIALS_REQUEST: Shape = Shape::structure(
-    "GetRoleCredentialsRequest",
-    &[
-        Member::new("roleName", &p::STRING)
-            .at(Location::Querystring, "role_name")
-            .with(s::REQUIRED),
-        Member::new("accountId", &p::STRING)
-            .at(Location::Querystring, "account_id")
-            .with(s::REQUIRED),
-        Member::new("accessToken", &SENSITIVE_STRING)
-            .at(Location::Header, "x-amz-sso_bearer_token")
-            .with(s::REQUIRED),
-    ],
-);
-static ROLE_CREDENTIALS: Shape = Shape::structure(
-    "RoleCredentials",
-    &[
-        Member::new("accessKeyId", &p::STRING),
-        Member::new("secretAccessKey", &SENSITIVE_STRING),
-        Member::new("sessionToken", &SENSITIVE_STRING),
-        Member::new("expiration", &p::LONG),
-    ],
-);
-static GET_ROLE_CREDENTIALS_RESPONSE: Shape = Shape::structure(
-    "GetRoleCredentialsResponse",
-    &[Member::new("roleCredentials", &ROLE_CREDENTIALS)],
-);
-static SSO_SERVICE: Service = Service {
-    name: "sso",
-    service_id: "SSO",
-    api_version: "2019-06-10",
-    endpoint_prefix: "portal.sso",
-    signing_name: "awsssoportal",
-    protocol: Protocol::RestJson,
-    protocols: &[Protocol::RestJson],
-    json_version: Some("1.1"),
-    ..Service::BLANK
-};
-static GET_ROLE_CREDENTIALS: Operation = Operation::new(
-    "GetRoleCredentials",
-    "GET",
-    "/federation/credentials",
-    &GET_ROLE_CREDENTIALS_REQUEST,
-    &GET_ROLE_CREDENTIALS_RESPONSE,
-)
-.with(s::NO_AUTH)
-.auth(&["smithy.api#noAuth"]);
-
-static CREATE_TOKEN_REQUEST: Shape = Shape::structure(
-    "CreateTokenRequest",
-    &[
-        Member::new("clientId", &p::STRING).with(s::REQUIRED),
-        Member::new("clientSecret", &SENSITIVE_STRING).with(s::REQUIRED),
-        Member::new("grantType", &p::STRING).with(s::REQUIRED),
-        Member::new("refreshToken", &SENSITIVE_STRING),
-    ],
-);
-static CREATE_TOKEN_RESPONSE: Shape = Shape::structure(
-    "CreateTokenResponse",
-    &[
-        Member::new("accessToken", &SENSITIVE_STRING),
-        Member::new("tokenType", &p::STRING),
-        Member::new("expiresIn", &p::INTEGER),
-        Member::new("refreshToken", &SENSITIVE_STRING),
-    ],
-);
-static OIDC_SERVICE: Service = Service {
-    name: "sso-oidc",
-    service_id: "SSO OIDC",
-    api_version: "2019-06-10",
-    endpoint_prefix: "oidc",
-    signing_name: "sso-oauth",
-    protocol: Protocol::RestJson,
-    protocols: &[Protocol::RestJson],
-    json_version: Some("1.1"),
-    ..Service::BLANK
-};
-static CREATE_TOKEN: Operation = Operation::new(
-    "CreateToken",
-    "POST",
-    "/token",
-    &CREATE_TOKEN_REQUEST,
-    &CREATE_TOKEN_RESPONSE,
-)
-.with(s::NO_AUTH)
-.auth(&["smithy.api#noAuth"]);
-
 /// botocore's token refresh window (`_REFRESH_WINDOW`, 15 minutes).
 const REFRESH_WINDOW_SECS: i64 = 15 * 60;
-
-fn client(
-    config: &Config,
-    service: &'static Service,
-    service_id: &str,
-    host: String,
-    region: &str,
-) -> ServiceClient {
-    let url = config
-        .endpoint_url_for(service_id)
-        .unwrap_or_else(|| format!("https://{host}"));
-    let cfg = Config::builder()
-        .region(region)
-        .endpoint_url(url)
-        .http(config.http.clone())
-        .build();
-    ServiceClient::new(&cfg, service)
-}
 
 /// The cache file for a session name or start URL: `~/.aws/sso/cache/<sha1 hex>.json`.
 pub fn cache_path(config: &Config, key: &str) -> Result<PathBuf, Error> {
@@ -181,34 +70,25 @@ pub async fn access_token(config: &Config, cfg: &SsoConfig) -> Result<String, Er
             .iter()
             .all(|k| field(&doc, k).is_some());
     if refreshable {
-        let input = Value::Struct(vec![
-            field(&doc, "clientId").map(Value::Str),
-            field(&doc, "clientSecret").map(Value::Str),
-            Some(Value::Str("refresh_token".into())),
-            field(&doc, "refreshToken").map(Value::Str),
-        ]);
-        let oidc = client(
-            config,
-            &OIDC_SERVICE,
-            "SSO OIDC",
-            format!("oidc.{}.amazonaws.com", cfg.sso_region),
-            &cfg.sso_region,
-        );
-        if let Ok(Value::Struct(out)) = oidc.call_dyn(&CREATE_TOKEN, input).await {
-            let mut it = out.into_iter();
-            let new_token = match it.next().flatten() {
-                Some(Value::Str(s)) => Some(s),
-                _ => None,
-            };
-            let _type = it.next();
-            let expires_in = match it.next().flatten() {
+        let op = SSO_OIDC.operation("CreateToken");
+        let input = services::input(
+            op,
+            vec![
+                ("clientId", field(&doc, "clientId").map(Value::Str)),
+                ("clientSecret", field(&doc, "clientSecret").map(Value::Str)),
+                ("grantType", Some(Value::Str("refresh_token".into()))),
+                ("refreshToken", field(&doc, "refreshToken").map(Value::Str)),
+            ],
+        )?;
+        let oidc = services::client(config, SSO_OIDC.get(), Some(&cfg.sso_region), None);
+        if let Ok(out) = oidc.call_dyn(op, input).await {
+            let mut out = Fields::of(op.output, out);
+            let new_token = out.string("accessToken");
+            let expires_in = match out.take("expiresIn") {
                 Some(Value::Int(n)) => n,
                 _ => 0,
             };
-            let new_refresh = match it.next().flatten() {
-                Some(Value::Str(s)) => Some(s),
-                _ => None,
-            };
+            let new_refresh = out.string("refreshToken");
             if let Some(t) = new_token {
                 let at = DateTime::from_secs(DateTime::now().secs() + expires_in);
                 doc["accessToken"] = serde_json::Value::String(t.clone());
@@ -241,20 +121,17 @@ pub async fn get_role_credentials(config: &Config, cfg: &SsoConfig) -> Result<Cr
         ));
     };
     let token = access_token(config, cfg).await?;
-    let sso = client(
-        config,
-        &SSO_SERVICE,
-        "SSO",
-        format!("portal.sso.{}.amazonaws.com", cfg.sso_region),
-        &cfg.sso_region,
-    );
-    let input = Value::Struct(vec![
-        Some(Value::Str(role.clone())),
-        Some(Value::Str(account.clone())),
-        Some(Value::Str(token)),
-    ]);
-    let out = sso
-        .call_dyn(&GET_ROLE_CREDENTIALS, input)
+    let op = SSO.operation("GetRoleCredentials");
+    let input = services::input(
+        op,
+        vec![
+            ("roleName", Some(Value::Str(role.clone()))),
+            ("accountId", Some(Value::Str(account.clone()))),
+            ("accessToken", Some(Value::Str(token))),
+        ],
+    )?;
+    let out = services::client(config, SSO.get(), Some(&cfg.sso_region), None)
+        .call_dyn(op, input)
         .await
         .map_err(|e| {
             Error::new(
@@ -262,25 +139,18 @@ pub async fn get_role_credentials(config: &Config, cfg: &SsoConfig) -> Result<Cr
                 format!("SSO GetRoleCredentials for {account}/{role} failed: {e}"),
             )
         })?;
-    let bad = || {
+    let bad = |what: &str| {
         Error::new(
             ErrorKind::ResponseParse,
-            "GetRoleCredentials response has no roleCredentials",
+            format!("GetRoleCredentials response has no {what}"),
         )
     };
-    let Value::Struct(mut m) = out else {
-        return Err(bad());
-    };
-    let Some(Some(Value::Struct(c))) = m.get_mut(0).map(Option::take) else {
-        return Err(bad());
-    };
-    let mut it = c.into_iter();
-    let mut s = || match it.next().flatten() {
-        Some(Value::Str(s)) => Ok(s),
-        _ => Err(bad()),
-    };
-    let (ak, sk, st) = (s()?, s()?, s()?);
-    let exp = match it.next().flatten() {
+    let mut c = Fields::of(op.output, out)
+        .structure("roleCredentials")
+        .ok_or_else(|| bad("roleCredentials"))?;
+    let mut s = |name: &str| c.string(name).ok_or_else(|| bad(name));
+    let (ak, sk, st) = (s("accessKeyId")?, s("secretAccessKey")?, s("sessionToken")?);
+    let exp = match c.take("expiration") {
         Some(Value::Int(ms)) => Some(DateTime::from_secs(ms / 1000)),
         _ => None,
     };

@@ -1,125 +1,13 @@
-//! STS calls made by the credential providers: `AssumeRole` and `AssumeRoleWithWebIdentity`.
-//!
-//! `rboto` cannot depend on the generated `rboto-sts` (it depends on `rboto`), so, as botocore
-//! does with its own clients, the providers call STS through the runtime's pipeline
-//! ([`ServiceClient::call_dyn`]) with these hand-written statics: the minimal subset of
-//! `sdk/sts/src/schema.rs` they need. Member order matters: values are positional.
+//! STS calls made by the credential providers: `AssumeRole` and `AssumeRoleWithWebIdentity`,
+//! on STS's own schema and endpoint rules ([`super::services`]).
 
 use super::profile_chain::RoleArn;
+use super::services::{self, Fields, STS};
 use super::Credentials;
-use crate::client::ServiceClient;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
-use crate::schema::{self as s, prelude as p, Member, Operation, Protocol, Service, Shape};
 use crate::types::DateTime;
 use crate::value::Value;
-
-static ACCESS_KEY_SECRET_TYPE: Shape =
-    Shape::scalar("accessKeySecretType", s::Kind::String).with(s::SHAPE_SENSITIVE);
-static CLIENT_TOKEN_TYPE: Shape =
-    Shape::scalar("clientTokenType", s::Kind::String).with(s::SHAPE_SENSITIVE);
-
-static CREDENTIALS: Shape = Shape::structure(
-    "Credentials",
-    &[
-        Member::new("AccessKeyId", &p::STRING).with(s::REQUIRED),
-        Member::new("SecretAccessKey", &ACCESS_KEY_SECRET_TYPE).with(s::REQUIRED),
-        Member::new("SessionToken", &p::STRING).with(s::REQUIRED),
-        Member::new("Expiration", &p::TIMESTAMP).with(s::REQUIRED),
-    ],
-);
-static ASSUMED_ROLE_USER: Shape = Shape::structure(
-    "AssumedRoleUser",
-    &[
-        Member::new("AssumedRoleId", &p::STRING).with(s::REQUIRED),
-        Member::new("Arn", &p::STRING).with(s::REQUIRED),
-    ],
-);
-
-static ASSUME_ROLE_REQUEST: Shape = Shape::structure(
-    "AssumeRoleRequest",
-    &[
-        Member::new("RoleArn", &p::STRING).with(s::REQUIRED),
-        Member::new("RoleSessionName", &p::STRING).with(s::REQUIRED),
-        Member::new("DurationSeconds", &p::INTEGER),
-        Member::new("ExternalId", &p::STRING),
-        Member::new("SerialNumber", &p::STRING),
-        Member::new("TokenCode", &p::STRING),
-    ],
-);
-static ASSUME_ROLE_RESPONSE: Shape = Shape::structure(
-    "AssumeRoleResponse",
-    &[
-        Member::new("Credentials", &CREDENTIALS),
-        Member::new("AssumedRoleUser", &ASSUMED_ROLE_USER),
-    ],
-);
-static ASSUME_ROLE_WITH_WEB_IDENTITY_REQUEST: Shape = Shape::structure(
-    "AssumeRoleWithWebIdentityRequest",
-    &[
-        Member::new("RoleArn", &p::STRING).with(s::REQUIRED),
-        Member::new("RoleSessionName", &p::STRING).with(s::REQUIRED),
-        Member::new("WebIdentityToken", &CLIENT_TOKEN_TYPE).with(s::REQUIRED),
-    ],
-);
-static ASSUME_ROLE_WITH_WEB_IDENTITY_RESPONSE: Shape = Shape::structure(
-    "AssumeRoleWithWebIdentityResponse",
-    &[
-        Member::new("Credentials", &CREDENTIALS),
-        Member::new("AssumedRoleUser", &ASSUMED_ROLE_USER),
-    ],
-);
-
-static SERVICE: Service = Service {
-    name: "sts",
-    service_id: "STS",
-    api_version: "2011-06-15",
-    endpoint_prefix: "sts",
-    signing_name: "sts",
-    protocol: Protocol::Query,
-    protocols: &[Protocol::Query],
-    xml_namespace: Some("https://sts.amazonaws.com/doc/2011-06-15/"),
-    ..Service::BLANK
-};
-static ASSUME_ROLE: Operation = Operation::new(
-    "AssumeRole",
-    "POST",
-    "/",
-    &ASSUME_ROLE_REQUEST,
-    &ASSUME_ROLE_RESPONSE,
-)
-.result_wrapper("AssumeRoleResult");
-static ASSUME_ROLE_WITH_WEB_IDENTITY: Operation = Operation::new(
-    "AssumeRoleWithWebIdentity",
-    "POST",
-    "/",
-    &ASSUME_ROLE_WITH_WEB_IDENTITY_REQUEST,
-    &ASSUME_ROLE_WITH_WEB_IDENTITY_RESPONSE,
-)
-.with(s::NO_AUTH)
-.result_wrapper("AssumeRoleWithWebIdentityResult")
-.auth(&["smithy.api#noAuth"]);
-
-/// A client for STS made from the caller's settings: its region (or the global endpoint, as
-/// botocore without a region), its configured STS endpoint, its HTTP settings.
-fn client(config: &Config, credentials: Option<Credentials>) -> ServiceClient {
-    let (region, url) = match config.region() {
-        Some(r) => (r.to_string(), format!("https://sts.{r}.amazonaws.com")),
-        None => (
-            "us-east-1".to_string(),
-            "https://sts.amazonaws.com".to_string(),
-        ),
-    };
-    let url = config.endpoint_url_for("STS").unwrap_or(url);
-    let mut b = Config::builder()
-        .region(region)
-        .endpoint_url(url)
-        .http(config.http.clone());
-    if let Some(c) = credentials {
-        b = b.credentials(c);
-    }
-    ServiceClient::new(&b.build(), &SERVICE)
-}
 
 /// botocore's default session name: `botocore-session-<unix time>`.
 pub fn default_session_name() -> String {
@@ -141,16 +29,29 @@ pub async fn assume_role(
         .role_session_name
         .clone()
         .unwrap_or_else(default_session_name);
-    let input = Value::Struct(vec![
-        str_value(&role.role_arn),
-        str_value(&session),
-        role.duration_seconds.map(|d| Value::Int(i64::from(d))),
-        role.external_id.as_deref().and_then(str_value),
-        role.mfa_serial.as_deref().and_then(str_value),
-        token_code.map(Value::Str),
-    ]);
-    let out = client(config, Some(source))
-        .call_dyn(&ASSUME_ROLE, input)
+    let op = STS.operation("AssumeRole");
+    let input = services::input(
+        op,
+        vec![
+            ("RoleArn", str_value(&role.role_arn)),
+            ("RoleSessionName", str_value(&session)),
+            (
+                "DurationSeconds",
+                role.duration_seconds.map(|d| Value::Int(i64::from(d))),
+            ),
+            (
+                "ExternalId",
+                role.external_id.as_deref().and_then(str_value),
+            ),
+            (
+                "SerialNumber",
+                role.mfa_serial.as_deref().and_then(str_value),
+            ),
+            ("TokenCode", token_code.map(Value::Str)),
+        ],
+    )?;
+    let out = services::client(config, STS.get(), config.region(), Some(source))
+        .call_dyn(op, input)
         .await
         .map_err(|e| {
             Error::new(
@@ -161,6 +62,7 @@ pub async fn assume_role(
                 ),
             )
         })?;
+    let out = Fields::of(op.output, out);
     credentials_from(out, "AssumeRole", "assume-role")
 }
 
@@ -174,13 +76,17 @@ pub async fn assume_role_with_web_identity(
     let session = session_name
         .map(str::to_string)
         .unwrap_or_else(default_session_name);
-    let input = Value::Struct(vec![
-        str_value(role_arn),
-        str_value(&session),
-        str_value(token),
-    ]);
-    let out = client(config, None)
-        .call_dyn(&ASSUME_ROLE_WITH_WEB_IDENTITY, input)
+    let op = STS.operation("AssumeRoleWithWebIdentity");
+    let input = services::input(
+        op,
+        vec![
+            ("RoleArn", str_value(role_arn)),
+            ("RoleSessionName", str_value(&session)),
+            ("WebIdentityToken", str_value(token)),
+        ],
+    )?;
+    let out = services::client(config, STS.get(), config.region(), None)
+        .call_dyn(op, input)
         .await
         .map_err(|e| {
             Error::new(
@@ -188,6 +94,7 @@ pub async fn assume_role_with_web_identity(
                 format!("assume role {role_arn} with web identity failed: {e}"),
             )
         })?;
+    let out = Fields::of(op.output, out);
     credentials_from(
         out,
         "AssumeRoleWithWebIdentity",
@@ -196,35 +103,33 @@ pub async fn assume_role_with_web_identity(
 }
 
 /// Reads `Credentials` (and the account id from `AssumedRoleUser.Arn`) out of a response.
-fn credentials_from(out: Value, op: &str, provider: &'static str) -> Result<Credentials, Error> {
+fn credentials_from(
+    mut out: Fields,
+    op: &str,
+    provider: &'static str,
+) -> Result<Credentials, Error> {
     let bad = |what: &str| {
         Error::new(
             ErrorKind::ResponseParse,
             format!("{op} response has no {what}"),
         )
     };
-    let Value::Struct(mut members) = out else {
-        return Err(bad("body"));
-    };
-    let user_arn = match members.get_mut(1).and_then(Option::take) {
-        Some(Value::Struct(mut u)) => match u.get_mut(1).and_then(Option::take) {
-            Some(Value::Str(arn)) => Some(arn),
-            _ => None,
-        },
-        _ => None,
-    };
-    let Some(Some(Value::Struct(c))) = members.into_iter().next() else {
-        return Err(bad("Credentials"));
-    };
-    let mut it = c.into_iter();
-    let mut next_str = |what: &str| match it.next().flatten() {
-        Some(Value::Str(s)) => Ok(s),
-        _ => Err(bad(what)),
-    };
-    let ak = next_str("Credentials.AccessKeyId")?;
-    let sk = next_str("Credentials.SecretAccessKey")?;
-    let token = next_str("Credentials.SessionToken")?;
-    let expiry = match it.next().flatten() {
+    let user_arn = out
+        .structure("AssumedRoleUser")
+        .and_then(|mut u| u.string("Arn"));
+    let mut c = out
+        .structure("Credentials")
+        .ok_or_else(|| bad("Credentials"))?;
+    let ak = c
+        .string("AccessKeyId")
+        .ok_or_else(|| bad("Credentials.AccessKeyId"))?;
+    let sk = c
+        .string("SecretAccessKey")
+        .ok_or_else(|| bad("Credentials.SecretAccessKey"))?;
+    let token = c
+        .string("SessionToken")
+        .ok_or_else(|| bad("Credentials.SessionToken"))?;
+    let expiry = match c.take("Expiration") {
         Some(Value::Timestamp(t)) => t,
         Some(Value::Str(s)) => {
             DateTime::parse_any(&s).map_err(|_| bad("Credentials.Expiration"))?
