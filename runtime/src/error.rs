@@ -40,6 +40,34 @@ pub enum ErrorKind {
     Signing,
 }
 
+impl ErrorKind {
+    /// The kind in words, as `Display` writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::NoCredentials => "no credentials",
+            ErrorKind::PartialCredentials => "partial credentials",
+            ErrorKind::InvalidConfig => "invalid configuration",
+            ErrorKind::NoRegion => "no region",
+            ErrorKind::ParamValidation => "parameter validation failed",
+            ErrorKind::EndpointResolution => "endpoint resolution failed",
+            ErrorKind::Connection => "connection error",
+            ErrorKind::ConnectTimeout => "connect timeout",
+            ErrorKind::ReadTimeout => "read timeout",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Tls => "TLS error",
+            ErrorKind::ResponseParse => "unparseable response",
+            ErrorKind::Service => "service error",
+            ErrorKind::Signing => "signing failed",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An error returned by the service.
 #[derive(Debug)]
 pub struct ServiceError<E> {
@@ -288,17 +316,84 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
 }
 
 impl<E: fmt::Debug> StdError for Error<E> {
+    /// The cause, skipping a level whose text `Display` already wrote: messages say what
+    /// happened, cause included, and a report that walks the chain (`anyhow`, `eyre`) would
+    /// otherwise print that text twice.
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.inner
-            .source
-            .as_deref()
-            .map(|s| s as &(dyn StdError + 'static))
+        let mut source: &(dyn StdError + 'static) = self.inner.source.as_deref()?;
+        let shown = self.to_string();
+        loop {
+            let text = source.to_string();
+            if text.is_empty() || !shown.contains(&text) {
+                return Some(source);
+            }
+            source = source.source()?;
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every message of the chain a report (`anyhow`'s `{:#}` or "Caused by:" list) prints.
+    fn chain(e: &dyn StdError) -> Vec<String> {
+        let mut out = vec![e.to_string()];
+        let mut next = e.source();
+        while let Some(s) = next {
+            out.push(s.to_string());
+            next = s.source();
+        }
+        out
+    }
+
+    #[derive(Debug)]
+    struct Wrapper(std::io::Error);
+    impl fmt::Display for Wrapper {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("tcp connect error")
+        }
+    }
+    impl StdError for Wrapper {
+        fn source(&self) -> Option<&(dyn StdError + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn a_report_prints_each_cause_once() {
+        let refused = || std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        // The message already says the immediate cause: the chain goes on below it.
+        let e: Error = Error::new(
+            ErrorKind::Connection,
+            "could not connect: tcp connect error",
+        )
+        .with_source(Wrapper(refused()));
+        assert_eq!(
+            chain(&e),
+            ["could not connect: tcp connect error", "refused"]
+        );
+        // A cause the message does not mention is appended to it, and so skipped too.
+        let e: Error =
+            Error::new(ErrorKind::Connection, "could not connect").with_source(Wrapper(refused()));
+        assert_eq!(
+            chain(&e),
+            ["could not connect: tcp connect error", "refused"]
+        );
+        // Still reachable for downcasting: the deepest cause keeps its type.
+        let io = e
+            .source()
+            .unwrap()
+            .downcast_ref::<std::io::Error>()
+            .unwrap();
+        assert_eq!(io.kind(), std::io::ErrorKind::ConnectionRefused);
+    }
+
+    #[test]
+    fn kinds_display_in_words() {
+        assert_eq!(ErrorKind::NoCredentials.to_string(), "no credentials");
+        assert_eq!(ErrorKind::Tls.to_string(), "TLS error");
+    }
 
     #[test]
     fn service_error_reads_like_botocore() {
