@@ -7,7 +7,7 @@
 //! turning the response value into the typed output ([`ResponseFuture`]) is per operation.
 
 use crate::config::Config;
-use crate::error::{Error, ErrorKind, ModeledError, RawModeled};
+use crate::error::{Error, ErrorKind, ModeledError, RawModeled, RetryOutcome};
 use crate::http::{HttpClient, SharedConnector};
 use crate::pipeline::attempt::{self, Failure, Prepared, ResponseInfo};
 #[cfg(feature = "compression")]
@@ -333,11 +333,16 @@ impl ServiceClient {
             });
             state.after_attempt(verdict.is_throttling());
             let error = error.with_retry(verdict.is_retryable(), verdict.is_throttling());
+            let outcome = |reason: String, max_attempts_reached| RetryOutcome {
+                reason,
+                retries: attempt - 1,
+                max_attempts_reached,
+            };
             let Some(kind) = verdict.kind else {
-                return Err(error);
+                return Err(error.with_retry_outcome(outcome(verdict.reason, false)));
             };
             if attempt >= cfg.max_attempts {
-                return Err(error);
+                return Err(error.with_retry_outcome(outcome(verdict.reason, true)));
             }
             if !prepared.replayable() {
                 return Err(not_replayable(error));
@@ -363,7 +368,8 @@ impl ServiceClient {
                         if retry::is_long_polling(svc.service_id, op.name) {
                             state.hooks.sleep.sleep(delay).await;
                         }
-                        return Err(error);
+                        let reason = format!("retry quota exhausted ({})", verdict.reason);
+                        return Err(error.with_retry_outcome(outcome(reason, false)));
                     }
                 }
             }

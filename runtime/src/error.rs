@@ -127,6 +127,21 @@ struct Inner<E> {
     service: Option<ServiceError<E>>,
     retryable: bool,
     throttling: bool,
+    retry: Option<RetryOutcome>,
+}
+
+/// What the retry loop made of the failure that ended a call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryOutcome {
+    /// The retry classifier's reason, in words (`"throttling error code Throttling"`,
+    /// `"not retryable: service error AccessDenied"`).
+    pub reason: String,
+    /// Retries made before giving up (attempts minus one).
+    pub retries: u32,
+    /// The call stopped because it had used every attempt allowed (botocore's
+    /// `MaxAttemptsReached`).
+    pub max_attempts_reached: bool,
 }
 
 impl<E> Error<E> {
@@ -142,6 +157,7 @@ impl<E> Error<E> {
                 service: None,
                 retryable: false,
                 throttling: false,
+                retry: None,
             }),
         }
     }
@@ -223,6 +239,18 @@ impl<E> Error<E> {
         self.inner.throttling
     }
 
+    /// Records why the retry loop stopped on this error.
+    pub(crate) fn with_retry_outcome(mut self, outcome: RetryOutcome) -> Self {
+        self.inner.retry = Some(outcome);
+        self
+    }
+
+    /// Why the call was not retried further, when it went through the retry loop: the
+    /// classifier's reason, retries made and whether attempts ran out.
+    pub fn retry_outcome(&self) -> Option<&RetryOutcome> {
+        self.inner.retry.as_ref()
+    }
+
     /// Converts the modeled part (used to turn a [`RawModeled`] into a service's enum).
     pub fn map_modeled<F>(self, f: impl FnOnce(E) -> Option<F>) -> Error<F> {
         let inner = *self.inner;
@@ -242,6 +270,7 @@ impl<E> Error<E> {
                 }),
                 retryable: inner.retryable,
                 throttling: inner.throttling,
+                retry: inner.retry,
             }),
         }
     }
@@ -265,6 +294,9 @@ impl<E> fmt::Display for Error<E> {
                 "An error occurred ({}) when calling the {op} operation",
                 s.code
             )?;
+            if let Some(r) = i.retry.as_ref().filter(|r| r.max_attempts_reached) {
+                write!(f, " (reached max retries: {})", r.retries)?;
+            }
             if let Some(m) = s.message.as_deref().filter(|m| !m.is_empty()) {
                 write!(f, ": {m}")?;
             }

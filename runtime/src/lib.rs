@@ -42,7 +42,7 @@ pub use client::{OperationInput, Presign, PresignedRequest, ServiceClient};
 pub use config::{Config, ConfigBuilder};
 pub use credentials::Credentials;
 pub use credentials::{CachingProvider, CredentialsInfo, DefaultChain};
-pub use error::{Error, ErrorKind, ModeledError, ServiceError};
+pub use error::{Error, ErrorKind, ModeledError, RetryOutcome, ServiceError};
 pub use protocol::response_checksum::ChecksumMismatch;
 pub use response::{Output, ResponseFuture, ResponseMetadata};
 pub use schema::Protocol;

@@ -362,8 +362,14 @@ async fn non_retryable_errors_fail_at_once_naming_operation_and_host() {
     assert!(err.host().unwrap().starts_with("127.0.0.1:"));
     assert!(
         err.to_string()
-            .contains("when calling the ListTables operation"),
+            .contains("when calling the ListTables operation: "),
         "{err}"
+    );
+    let outcome = err.retry_outcome().expect("the classifier's verdict");
+    assert_eq!((outcome.retries, outcome.max_attempts_reached), (0, false));
+    assert!(
+        outcome.reason.contains("ValidationException"),
+        "{outcome:?}"
     );
 }
 
@@ -376,6 +382,17 @@ async fn exhausted_attempts_return_the_last_error_marked_by_the_classifier() {
     assert_eq!(sleeps.ms(), [25, 50, 100]);
     assert_eq!(err.status(), Some(500));
     assert!(err.is_retryable() && !err.is_throttling());
+    // botocore's ClientError wording when attempts run out.
+    assert!(
+        err.to_string().starts_with(
+            "An error occurred (InternalServerError) when calling the ListTables operation \
+             (reached max retries: 3): "
+        ),
+        "{err}"
+    );
+    let outcome = err.retry_outcome().unwrap();
+    assert_eq!((outcome.retries, outcome.max_attempts_reached), (3, true));
+    assert!(!outcome.reason.is_empty());
 
     // A 429 matching no modeled error is throttling.
     let server = Scripted::start(vec![ddb_error(429, "SomethingUnmodeled")]).await;
