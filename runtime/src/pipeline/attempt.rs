@@ -12,6 +12,13 @@ use crate::types::Body;
 use crate::types::RawEventStream;
 use crate::value::Value;
 
+/// The most of a non-streaming response body read into memory (botocore sets no limit; the
+/// largest such responses, DynamoDB's batch reads, are 16 MB).
+pub(crate) const MAX_RESPONSE_BODY: usize = 256 << 20;
+/// The most of an error response read: codes and messages are small, and a larger body is
+/// cut short rather than allowed to fill memory.
+pub(crate) const MAX_ERROR_BODY: usize = 1 << 20;
+
 /// A request ready to sign and send, kept across attempts so every retry sends the same bytes.
 pub(crate) struct Prepared {
     pub method: &'static str,
@@ -229,7 +236,13 @@ pub(crate) async fn parse(
         };
         (Some(body), bytes::Bytes::new())
     } else {
-        match body.collect().await {
+        // Read whole, so bounded: an error body only needs its code and message.
+        let read = if success {
+            body.collect_limited(MAX_RESPONSE_BODY).await
+        } else {
+            body.collect_truncated(MAX_ERROR_BODY).await
+        };
+        match read {
             Ok(bytes) => (None, bytes),
             Err(e) => {
                 return Err(Failure {

@@ -59,6 +59,8 @@ enum Repr {
     Checksum(ChecksumMismatch),
     /// Reading a file being uploaded failed.
     File(io::Error),
+    /// A response body that is read whole was longer than the limit.
+    TooLarge(usize),
 }
 
 impl BodyError {
@@ -85,6 +87,7 @@ impl BodyError {
             Repr::Hyper(_) => (ErrorKind::Connection, true),
             Repr::Checksum(_) => (ErrorKind::ResponseParse, false),
             Repr::File(_) => (ErrorKind::ParamValidation, false),
+            Repr::TooLarge(_) => (ErrorKind::ResponseParse, false),
         };
         Error::new(kind, self.to_string())
             .with_source(self)
@@ -103,6 +106,11 @@ impl fmt::Display for BodyError {
             ),
             Repr::Checksum(m) => m.fmt(f),
             Repr::File(e) => write!(f, "could not read the request body's file: {e}"),
+            Repr::TooLarge(limit) => write!(
+                f,
+                "the response body is larger than the {limit}-byte limit for a response \
+                 that is not streamed"
+            ),
         }
     }
 }
@@ -114,6 +122,7 @@ impl std::error::Error for BodyError {
             Repr::Timeout(_) => None,
             Repr::Checksum(m) => Some(m),
             Repr::File(e) => Some(e),
+            Repr::TooLarge(_) => None,
         }
     }
 }
@@ -229,6 +238,46 @@ impl Body {
         let mut buf = BytesMut::new();
         while let Some(chunk) = self.next_chunk().await {
             buf.extend_from_slice(&chunk?);
+        }
+        Ok(buf.freeze())
+    }
+
+    /// [`Body::collect`], failing once more than `limit` bytes have arrived: a body that is
+    /// read whole into memory must not be able to take all of it.
+    pub async fn collect_limited(self, limit: usize) -> Result<Bytes, BodyError> {
+        self.collect_at_most(limit)
+            .await?
+            .ok_or(BodyError(Repr::TooLarge(limit)))
+    }
+
+    /// Up to `limit` bytes of the body and whether it ended there; `None` past the limit.
+    async fn collect_at_most(mut self, limit: usize) -> Result<Option<Bytes>, BodyError> {
+        if let Inner::Bytes(b) = self.0 {
+            return Ok((b.len() <= limit).then_some(b));
+        }
+        let mut buf = BytesMut::new();
+        while let Some(chunk) = self.next_chunk().await {
+            let chunk = chunk?;
+            if buf.len() + chunk.len() > limit {
+                return Ok(None);
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok(Some(buf.freeze()))
+    }
+
+    /// The first `limit` bytes of the body (all of it when shorter); the rest is not read.
+    pub(crate) async fn collect_truncated(mut self, limit: usize) -> Result<Bytes, BodyError> {
+        let mut buf = BytesMut::new();
+        while buf.len() < limit {
+            match self.next_chunk().await {
+                Some(chunk) => {
+                    let chunk = chunk?;
+                    let room = limit - buf.len();
+                    buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                }
+                None => break,
+            }
         }
         Ok(buf.freeze())
     }
@@ -394,5 +443,41 @@ impl From<&'static str> for Body {
 impl From<&'static [u8]> for Body {
     fn from(s: &'static [u8]) -> Self {
         Body(Inner::Bytes(Bytes::from_static(s)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Body;
+
+    fn chunks() -> Body {
+        Body::from_chunks([&b"abcd"[..], b"efgh", b"ij"])
+    }
+
+    #[tokio::test]
+    async fn a_body_read_whole_stops_at_its_limit() {
+        assert_eq!(
+            &chunks().collect_limited(10).await.unwrap()[..],
+            b"abcdefghij"
+        );
+        let err = chunks().collect_limited(9).await.unwrap_err();
+        assert!(
+            err.to_string().contains("larger than the 9-byte limit"),
+            "{err}"
+        );
+        assert_eq!(
+            err.into_error().kind(),
+            crate::error::ErrorKind::ResponseParse
+        );
+        assert!(Body::from(vec![0u8; 5]).collect_limited(4).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn an_error_body_is_cut_short() {
+        assert_eq!(&chunks().collect_truncated(6).await.unwrap()[..], b"abcdef");
+        assert_eq!(
+            &chunks().collect_truncated(64).await.unwrap()[..],
+            b"abcdefghij"
+        );
     }
 }
