@@ -177,3 +177,5 @@ impl Proxies {
     }
 }
 
+#[cfg(test)]
+mod tests;
