@@ -56,10 +56,16 @@ impl ProxySettings {
     /// is set (in a CGI script a client can set it through a `Proxy:` header). Fails
     /// (`InvalidConfig`) on a proxy URL rboto can't use, naming the variable.
     pub fn from_env(env: &Env) -> Result<ProxySettings, Error> {
+        ProxySettings::from_lookup(&|k| env.get(k))
+    }
+
+    /// Like [`ProxySettings::from_env`], reading variables through `lookup`.
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<ProxySettings, Error> {
+        let get = |k: &str| lookup(k).filter(|v| !v.is_empty());
         let var = |lower: &str, upper: &str| {
-            env.get(lower)
+            get(lower)
                 .map(|v| (v, lower.to_string()))
-                .or_else(|| env.get(upper).map(|v| (v, upper.to_string())))
+                .or_else(|| get(upper).map(|v| (v, upper.to_string())))
         };
         let checked = |found: Option<(String, String)>| -> Result<Option<String>, Error> {
             match found {
@@ -70,8 +76,8 @@ impl ProxySettings {
                 }
             }
         };
-        let http = if env.get("REQUEST_METHOD").is_some() {
-            env.get("http_proxy").map(|v| (v, "http_proxy".to_string()))
+        let http = if get("REQUEST_METHOD").is_some() {
+            get("http_proxy").map(|v| (v, "http_proxy".to_string()))
         } else {
             var("http_proxy", "HTTP_PROXY")
         };

@@ -169,7 +169,6 @@ async fn proxy_conn<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, log: Log, b: Be
         return;
     }
     if b.answer_forwarded {
-        let (_, _) = (method, target);
         let mut s = s;
         let body = format!(
             "{line}|proxy-auth={}",
@@ -609,4 +608,23 @@ fn debug_output_masks_proxy_credentials() {
         "{debug}"
     );
     assert!(debug.contains("http://***:***@proxy:3128"), "{debug}");
+}
+
+#[tokio::test]
+async fn instance_metadata_requests_honour_the_environment_proxy() {
+    use crate::config::ImdsSettings;
+    use crate::credentials::imds::ImdsProvider;
+    let answering = Behaviour {
+        answer_forwarded: true,
+        ..RELAY
+    };
+    let (proxy_url, log) = proxy(answering).await;
+    let lookup = move |k: &str| (k == "HTTP_PROXY").then(|| proxy_url.clone());
+    let settings = ImdsSettings::resolve(&lookup, None, None, None).unwrap();
+    // The proxy answers with text, not credentials: only what reached it matters here.
+    let _ = ImdsProvider::new(settings).fetch().await;
+    assert_eq!(
+        first_lines(&log).first().map(String::as_str),
+        Some("PUT http://169.254.169.254/latest/api/token HTTP/1.1")
+    );
 }
