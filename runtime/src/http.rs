@@ -235,17 +235,21 @@ impl StdError for Transport {
     }
 }
 
-/// The connector's own timeout over TCP connect plus TLS handshake.
+/// The connector's own timeout over TCP connect, proxy tunnel and TLS handshake.
 #[derive(Debug)]
-struct ConnectTimedOut(Duration);
+struct ConnectTimedOut {
+    limit: Duration,
+    /// The proxy on the way, credentials masked.
+    proxy: Option<String>,
+}
 
 impl fmt::Display for ConnectTimedOut {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "TCP connect and TLS handshake took over {} ms",
-            self.0.as_millis()
-        )
+        let ms = self.limit.as_millis();
+        match &self.proxy {
+            None => write!(f, "TCP connect and TLS handshake took over {ms} ms"),
+            Some(p) => write!(f, "connecting through proxy {p} took over {ms} ms"),
+        }
     }
 }
 
@@ -304,11 +308,20 @@ fn classify(err: hyper_util::client::legacy::Error, url: &str) -> Error {
                 && e.downcast_ref::<std::io::Error>()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut))
     });
+    // Only a failure to reach the proxy carries a ProxyError: TLS failing inside a tunnel is
+    // the endpoint's.
+    let proxy = errors
+        .iter()
+        .find_map(|e| e.downcast_ref::<ProxyError>())
+        .map(|p| p.proxy().to_string());
     let cause = cause_text(&errors);
     let is_connect = err.is_connect();
     let wrap = |cause: String| Transport { cause, inner: err };
     if let Some(why) = tls {
-        let msg = format!("SSL validation failed for {url}: {why}");
+        let msg = match proxy {
+            Some(proxy) => format!("SSL validation failed for proxy {proxy} (to {url}): {why}"),
+            None => format!("SSL validation failed for {url}: {why}"),
+        };
         return Error::new(ErrorKind::Tls, msg.clone())
             .with_source(wrap(msg))
             .with_retry(false, false);
@@ -401,8 +414,10 @@ impl tower_service::Service<http::Uri> for TimedConnector {
         if let Some(p) = &phase {
             p.set(Phase::Connecting);
         }
-        let forward_https = uri.scheme_str() == Some("https")
-            && matches!(self.proxies.route(&uri), Some((_, Mode::Forward)));
+        let route = self.proxies.route(&uri);
+        let proxy = route.map(|(p, _)| p.to_string());
+        let forward_https =
+            uri.scheme_str() == Some("https") && matches!(route, Some((_, Mode::Forward)));
         let connecting: Self::Future = if forward_https {
             let connecting = self.forward.call(uri);
             Box::pin(async move { Ok(MaybeHttpsStream::Http(connecting.await?)) })
@@ -413,7 +428,10 @@ impl tower_service::Service<http::Uri> for TimedConnector {
         Box::pin(async move {
             let r = match tokio::time::timeout(timeout, connecting).await {
                 Ok(r) => r,
-                Err(_) => Err(Box::new(ConnectTimedOut(timeout)) as BoxError),
+                Err(_) => Err(Box::new(ConnectTimedOut {
+                    limit: timeout,
+                    proxy,
+                }) as BoxError),
             };
             if let Some(p) = &phase {
                 p.set(Phase::Connected(Instant::now()));

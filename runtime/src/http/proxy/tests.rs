@@ -485,7 +485,7 @@ async fn the_connect_timeout_covers_the_proxy_handshake() {
         connect_timeout: Duration::from_millis(300),
         read_timeout: Duration::from_secs(10),
         proxies: ProxySettings {
-            https: Some(proxy_url),
+            https: Some(proxy_url.clone()),
             ..ProxySettings::default()
         },
         ..HttpSettings::default()
@@ -496,6 +496,12 @@ async fn the_connect_timeout_covers_the_proxy_handshake() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ConnectTimeout, "{err}");
+    assert!(
+        err.to_string().contains(&format!(
+            "connecting through proxy {proxy_url} took over 300 ms"
+        )),
+        "{err}"
+    );
     assert!(start.elapsed() < Duration::from_secs(3));
     assert_eq!(first_lines(&log), ["CONNECT localhost:1 HTTP/1.1"]);
 }
@@ -552,7 +558,7 @@ async fn an_untrusted_tls_proxy_is_a_tls_error() {
     let (proxy_url, log, _) = tls_proxy(RELAY).await;
     let c = client(
         ProxySettings {
-            https: Some(proxy_url),
+            https: Some(proxy_url.clone()),
             ..ProxySettings::default()
         },
         None,
@@ -561,6 +567,13 @@ async fn an_untrusted_tls_proxy_is_a_tls_error() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
+    assert!(
+        err.to_string().starts_with(&format!(
+            "SSL validation failed for proxy {proxy_url} (to https://localhost:1/k): \
+                 invalid peer certificate"
+        )),
+        "{err}"
+    );
     assert!(log.lock().unwrap().is_empty());
 }
 
