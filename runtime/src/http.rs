@@ -105,13 +105,14 @@ impl HttpClient {
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(settings.connect_timeout));
-        // HTTP/1.1 only to the proxy itself: CONNECT and forwarding are HTTP/1.1 exchanges.
         let proxy_tls = match &settings.proxies.ca_bundle {
             Some(bundle) if proxies.any_tls() => {
                 tls_config(settings.verify_tls, Some(bundle), "proxy CA bundle")?
             }
             _ => tls.clone(),
         };
+        // HTTP/1.1 only (no ALPN) to the proxy itself: CONNECT and forwarding are HTTP/1.1
+        // exchanges, whatever the endpoint behind speaks.
         let dial_proxy = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(proxy_tls)
             .https_or_http()
