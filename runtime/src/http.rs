@@ -2,7 +2,9 @@
 //! failures are classified into connection, timeout and TLS errors.
 
 mod connector;
+mod proxy;
 pub use connector::{BoxFuture, Connector, SharedConnector};
+pub use proxy::{ProxyError, ProxySettings};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -25,6 +27,9 @@ pub struct HttpSettings {
     pub verify_tls: bool,
     /// Extra PEM CA bundle to trust (`AWS_CA_BUNDLE`).
     pub ca_bundle: Option<PathBuf>,
+    /// The proxies requests go through (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`); none by
+    /// default.
+    pub proxies: ProxySettings,
 }
 
 impl Default for HttpSettings {
@@ -36,6 +41,7 @@ impl Default for HttpSettings {
             operation_timeout: None,
             verify_tls: true,
             ca_bundle: None,
+            proxies: ProxySettings::default(),
         }
     }
 }
@@ -45,7 +51,8 @@ use crate::types::Body;
 use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use proxy::{Mode, Proxies, ProxyConnector, ProxyStream};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::pem::PemObject;
@@ -57,7 +64,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
@@ -71,6 +77,7 @@ const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(55);
 #[derive(Clone)]
 pub struct HttpClient {
     client: Client<TimedConnector, Body>,
+    proxies: Arc<Proxies>,
     connect_timeout: Duration,
     read_timeout: Duration,
 }
@@ -85,23 +92,44 @@ impl fmt::Debug for HttpClient {
 }
 
 impl HttpClient {
-    /// Builds the client. Fails (`InvalidConfig`) only when the CA bundle can't be read or
-    /// holds no certificate.
+    /// Builds the client. Fails (`InvalidConfig`) only when a CA bundle can't be read or
+    /// holds no certificate, or a proxy URL is unusable.
     pub fn new(settings: &HttpSettings) -> Result<HttpClient, Error> {
-        let tls = tls_config(settings)?;
+        let tls = tls_config(
+            settings.verify_tls,
+            settings.ca_bundle.as_deref(),
+            "CA bundle",
+        )?;
+        let proxies = Arc::new(Proxies::new(&settings.proxies)?);
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(settings.connect_timeout));
+        let proxy_tls = match &settings.proxies.ca_bundle {
+            Some(bundle) if proxies.any_tls() => {
+                tls_config(settings.verify_tls, Some(bundle), "proxy CA bundle")?
+            }
+            _ => tls.clone(),
+        };
+        // HTTP/1.1 only (no ALPN) to the proxy itself: CONNECT and forwarding are HTTP/1.1
+        // exchanges, whatever the endpoint behind speaks.
+        let dial_proxy = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(proxy_tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http.clone());
+        let direct_or_proxied = ProxyConnector::new(proxies.clone(), http, dial_proxy);
         let builder = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
             .enable_http1();
         #[cfg(feature = "http2")]
         let builder = builder.enable_http2();
-        let https = builder.wrap_connector(http);
+        let https = builder.wrap_connector(direct_or_proxied.clone());
         let connector = TimedConnector {
             inner: https,
+            forward: direct_or_proxied,
+            proxies: proxies.clone(),
             connect_timeout: settings.connect_timeout,
         };
         let client = Client::builder(TokioExecutor::new())
@@ -111,6 +139,7 @@ impl HttpClient {
             .build(connector);
         Ok(HttpClient {
             client,
+            proxies,
             connect_timeout: settings.connect_timeout,
             read_timeout: settings.read_timeout,
         })
@@ -118,7 +147,10 @@ impl HttpClient {
 
     /// Sends `request` and waits for the response head. The body is returned unread, as a
     /// stream whose chunks must each arrive within the read timeout.
-    pub async fn send(&self, request: http::Request<Body>) -> Result<http::Response<Body>, Error> {
+    pub async fn send(
+        &self,
+        mut request: http::Request<Body>,
+    ) -> Result<http::Response<Body>, Error> {
         let url = display_url(request.uri());
         match request.uri().scheme_str() {
             Some("http" | "https") if request.uri().authority().is_some() => {}
@@ -127,6 +159,15 @@ impl HttpClient {
                     ErrorKind::InvalidConfig,
                     format!("invalid endpoint URL {url}: it must be an absolute http(s) URL"),
                 ))
+            }
+        }
+        // A forwarding proxy sees each request, so each one carries the credentials (a
+        // tunnel's were sent once, on CONNECT).
+        if let Some((proxy, Mode::Forward)) = self.proxies.route(request.uri()) {
+            if let Some(auth) = proxy.authorization() {
+                request
+                    .headers_mut()
+                    .insert(http::header::PROXY_AUTHORIZATION, auth.clone());
             }
         }
         let phase = Arc::new(ConnectPhase::default());
@@ -195,17 +236,21 @@ impl StdError for Transport {
     }
 }
 
-/// The connector's own timeout over TCP connect plus TLS handshake.
+/// The connector's own timeout over TCP connect, proxy tunnel and TLS handshake.
 #[derive(Debug)]
-struct ConnectTimedOut(Duration);
+struct ConnectTimedOut {
+    limit: Duration,
+    /// The proxy on the way, credentials masked.
+    proxy: Option<String>,
+}
 
 impl fmt::Display for ConnectTimedOut {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "TCP connect and TLS handshake took over {} ms",
-            self.0.as_millis()
-        )
+        let ms = self.limit.as_millis();
+        match &self.proxy {
+            None => write!(f, "TCP connect and TLS handshake took over {ms} ms"),
+            Some(p) => write!(f, "connecting through proxy {p} took over {ms} ms"),
+        }
     }
 }
 
@@ -264,11 +309,20 @@ fn classify(err: hyper_util::client::legacy::Error, url: &str) -> Error {
                 && e.downcast_ref::<std::io::Error>()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut))
     });
+    // Only a failure to reach the proxy carries a ProxyError: TLS failing inside a tunnel is
+    // the endpoint's.
+    let proxy = errors
+        .iter()
+        .find_map(|e| e.downcast_ref::<ProxyError>())
+        .map(|p| p.proxy().to_string());
     let cause = cause_text(&errors);
     let is_connect = err.is_connect();
     let wrap = |cause: String| Transport { cause, inner: err };
     if let Some(why) = tls {
-        let msg = format!("SSL validation failed for {url}: {why}");
+        let msg = match proxy {
+            Some(proxy) => format!("SSL validation failed for proxy {proxy} (to {url}): {why}"),
+            None => format!("SSL validation failed for {url}: {why}"),
+        };
         return Error::new(ErrorKind::Tls, msg.clone())
             .with_source(wrap(msg))
             .with_retry(false, false);
@@ -333,15 +387,19 @@ tokio::task_local! {
     static CONNECT_PHASE: Arc<ConnectPhase>;
 }
 
-/// The HTTPS-or-HTTP connector with `connect_timeout` over TCP connect and TLS handshake
-/// together (hyper's own covers only the TCP part).
+/// The HTTPS-or-HTTP connector with `connect_timeout` over TCP connect, proxy `CONNECT` and
+/// TLS handshake together (hyper's own covers only the TCP part).
 #[derive(Clone)]
 struct TimedConnector {
-    inner: HttpsConnector<HttpConnector>,
+    inner: HttpsConnector<ProxyConnector>,
+    /// For `https://` requests forwarded by a proxy: TLS to the proxy only, none to the
+    /// endpoint, so `inner`'s TLS layer is skipped.
+    forward: ProxyConnector,
+    proxies: Arc<Proxies>,
     connect_timeout: Duration,
 }
 
-type Stream = MaybeHttpsStream<TokioIo<TcpStream>>;
+type Stream = MaybeHttpsStream<ProxyStream>;
 
 impl tower_service::Service<http::Uri> for TimedConnector {
     type Response = Stream;
@@ -357,12 +415,24 @@ impl tower_service::Service<http::Uri> for TimedConnector {
         if let Some(p) = &phase {
             p.set(Phase::Connecting);
         }
-        let connecting = self.inner.call(uri);
+        let route = self.proxies.route(&uri);
+        let proxy = route.map(|(p, _)| p.to_string());
+        let forward_https =
+            uri.scheme_str() == Some("https") && matches!(route, Some((_, Mode::Forward)));
+        let connecting: Self::Future = if forward_https {
+            let connecting = self.forward.call(uri);
+            Box::pin(async move { Ok(MaybeHttpsStream::Http(connecting.await?)) })
+        } else {
+            self.inner.call(uri)
+        };
         let timeout = self.connect_timeout;
         Box::pin(async move {
             let r = match tokio::time::timeout(timeout, connecting).await {
                 Ok(r) => r,
-                Err(_) => Err(Box::new(ConnectTimedOut(timeout)) as BoxError),
+                Err(_) => Err(Box::new(ConnectTimedOut {
+                    limit: timeout,
+                    proxy,
+                }) as BoxError),
             };
             if let Some(p) = &phase {
                 p.set(Phase::Connected(Instant::now()));
@@ -374,14 +444,20 @@ impl tower_service::Service<http::Uri> for TimedConnector {
 
 // ---- TLS ----
 
-fn tls_config(settings: &HttpSettings) -> Result<ClientConfig, Error> {
+/// Trust for endpoints, or for `https://` proxies: the default roots plus `ca_bundle`, which
+/// error messages call `what`.
+fn tls_config(
+    verify_tls: bool,
+    ca_bundle: Option<&std::path::Path>,
+    what: &str,
+) -> Result<ClientConfig, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| {
             Error::new(ErrorKind::InvalidConfig, format!("TLS configuration: {e}")).with_source(e)
         })?;
-    if !settings.verify_tls {
+    if !verify_tls {
         eprintln!("rboto: TLS certificate verification is disabled");
         let verifier = AcceptAnyCert(provider.signature_verification_algorithms);
         return Ok(builder
@@ -391,11 +467,11 @@ fn tls_config(settings: &HttpSettings) -> Result<ClientConfig, Error> {
     }
     let mut roots = RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    if let Some(path) = &settings.ca_bundle {
+    if let Some(path) = ca_bundle {
         let bad = |why: String| {
             Error::new(
                 ErrorKind::InvalidConfig,
-                format!("CA bundle {}: {why}", path.display()),
+                format!("{what} {}: {why}", path.display()),
             )
         };
         let pem =
@@ -466,7 +542,7 @@ fn _assert_send_sync() {
 mod tests {
     use super::*;
     use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-    use tokio::net::TcpListener;
+    use tokio::net::{TcpListener, TcpStream};
 
     fn settings(read_ms: u64) -> HttpSettings {
         HttpSettings {

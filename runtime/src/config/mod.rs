@@ -14,6 +14,7 @@
 //! | endpoint URL | `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL` | `services` → `[services x]`, `endpoint_url` |
 //! | ignore those | `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` | `ignore_configured_endpoint_urls` |
 //! | CA bundle | `AWS_CA_BUNDLE` | `ca_bundle` |
+//! | proxies | `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (or lowercase) | — |
 //! | FIPS / dual-stack | `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT` | `use_fips_endpoint`, `use_dualstack_endpoint` |
 //! | S3 addressing style | — | `s3 =` / `addressing_style` |
 //! | IMDS | `AWS_EC2_METADATA_*`, `AWS_METADATA_SERVICE_*` | `ec2_metadata_*`, `metadata_service_*` |
@@ -224,6 +225,7 @@ impl Config {
             .or_else(|| env.get("AWS_DEFAULT_REGION"))
             .or_else(|| config.profile_value("region").map(str::to_string));
         config.http.ca_bundle = config.resolve_ca_bundle();
+        config.http.proxies = crate::http::ProxySettings::from_env(&env)?;
         // Validate now what would otherwise fail on the first request.
         config.try_retry_mode()?;
         config.try_max_attempts()?;
@@ -695,6 +697,12 @@ impl ConfigBuilder {
     }
     pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
         self.0.http.ca_bundle = Some(path.into());
+        self
+    }
+    /// Sends requests through these proxies (botocore's `Config(proxies=…,
+    /// proxies_config=…)`), replacing those from `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY`.
+    pub fn proxies(mut self, proxies: crate::http::ProxySettings) -> Self {
+        self.0.http.proxies = proxies;
         self
     }
     pub fn http(mut self, http: HttpSettings) -> Self {

@@ -93,6 +93,10 @@ pub struct ImdsSettings {
     pub timeout: Duration,
     /// Attempts per request (`metadata_service_num_attempts`, 1).
     pub attempts: u32,
+    /// The environment's proxies (`HTTP_PROXY`, `NO_PROXY`): botocore's metadata fetcher
+    /// honours them, so a proxied host needs `NO_PROXY=169.254.169.254` to reach the service
+    /// directly.
+    pub proxies: crate::http::ProxySettings,
 }
 
 impl ImdsSettings {
@@ -151,6 +155,7 @@ impl ImdsSettings {
             }
         };
         Ok(ImdsSettings {
+            proxies: crate::http::ProxySettings::from_lookup(env)?,
             endpoint,
             disabled: is_true(env("AWS_EC2_METADATA_DISABLED")),
             v1_disabled: is_true(get(
@@ -239,6 +244,13 @@ pub(crate) const KNOWN_VARIABLES: &[&str] = &[
     "AWS_RETRY_MODE",
     "AWS_MAX_ATTEMPTS",
     "AWS_CA_BUNDLE",
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "REQUEST_METHOD",
     "AWS_USE_FIPS_ENDPOINT",
     "AWS_DISABLE_REQUEST_COMPRESSION",
     "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES",

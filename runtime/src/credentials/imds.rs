@@ -77,6 +77,7 @@ impl ImdsProvider {
         let http = HttpClient::new(&HttpSettings {
             connect_timeout: self.settings.timeout,
             read_timeout: self.settings.timeout,
+            proxies: self.settings.proxies.clone(),
             ..HttpSettings::default()
         })?;
         let base = &self.settings.endpoint;
