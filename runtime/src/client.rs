@@ -51,6 +51,8 @@ struct Inner {
     http: Result<SharedConnector, String>,
     /// Retry settings, quota, rate limiter and clock offset, shared by every call.
     retry: RetryState,
+    /// The `User-Agent` header, the same for every call.
+    user_agent: String,
 }
 
 impl std::fmt::Debug for ServiceClient {
@@ -78,12 +80,14 @@ impl ServiceClient {
                 .clone(),
         };
         let retry = RetryState::new(RetryConfig::resolve(config, service), RetryHooks::default());
+        let user_agent = crate::pipeline::user_agent::user_agent(config, retry.config.mode);
         ServiceClient {
             inner: Arc::new(Inner {
                 config: config.clone(),
                 service,
                 http,
                 retry,
+                user_agent,
             }),
         }
     }
@@ -98,6 +102,7 @@ impl ServiceClient {
                 service: i.service,
                 http: i.http.clone(),
                 retry: RetryState::new(i.retry.config, hooks),
+                user_agent: i.user_agent.clone(),
             }),
         }
     }
@@ -213,7 +218,12 @@ impl ServiceClient {
                 format!("HTTP client: {e}"),
             ))
         })?;
-        let mut prepared = Prepared::new(req, &endpoint);
+        let mut prepared = Prepared::new(
+            req,
+            &endpoint,
+            &self.inner.user_agent,
+            config.inject_host_prefix(),
+        );
         let attempts = self.attempts(op, protocol, http, &endpoint, &mut prepared);
         let result = match config.http.operation_timeout {
             Some(limit) => match tokio::time::timeout(limit, attempts).await {
@@ -239,7 +249,11 @@ impl ServiceClient {
         op: &'static Operation,
         input: Value,
     ) -> Result<(Protocol, protocol::Request), Error<RawModeled>> {
-        let problems = crate::validate::validate(op.input, &input);
+        let problems = if self.inner.config.parameter_validation() {
+            crate::validate::validate(op.input, &input)
+        } else {
+            Vec::new()
+        };
         if !problems.is_empty() {
             return Err(Error::new(
                 ErrorKind::ParamValidation,

@@ -186,7 +186,7 @@ impl ServiceClient {
         if let Some(method) = presign.method {
             req.method = method;
         }
-        let mut prepared = Prepared::new(req, &endpoint);
+        let mut prepared = Prepared::new(req, &endpoint, "", config.inject_host_prefix());
         prepared
             .headers
             .retain(|(name, _)| !matches!(name.as_str(), "user-agent" | "content-length"));

@@ -86,6 +86,13 @@ pub(crate) struct Explicit {
     pub s3_addressing_style: Option<S3AddressingStyle>,
     pub imds_endpoint: Option<String>,
     pub imds_endpoint_mode: Option<String>,
+    pub user_agent: Option<String>,
+    pub user_agent_extra: Option<String>,
+    pub user_agent_appid: Option<String>,
+    pub parameter_validation: Option<bool>,
+    pub inject_host_prefix: Option<bool>,
+    pub disable_request_compression: Option<bool>,
+    pub request_min_compression_size_bytes: Option<u64>,
 }
 
 /// Settings shared by every client made from it. Cheap to clone.
@@ -416,8 +423,12 @@ impl Config {
         })
     }
 
-    /// `disable_request_compression`: `AWS_DISABLE_REQUEST_COMPRESSION`, profile; off unless set.
+    /// `disable_request_compression`: explicit, `AWS_DISABLE_REQUEST_COMPRESSION`, profile;
+    /// off unless set.
     pub fn disable_request_compression(&self) -> bool {
+        if let Some(b) = self.explicit.disable_request_compression {
+            return b;
+        }
         self.try_bool(
             "disable_request_compression",
             "AWS_DISABLE_REQUEST_COMPRESSION",
@@ -432,6 +443,9 @@ impl Config {
     /// the default, as reading settings never fails a request).
     pub fn request_min_compression_size_bytes(&self) -> u64 {
         const DEFAULT: u64 = 10_240;
+        if let Some(n) = self.explicit.request_min_compression_size_bytes {
+            return n;
+        }
         match self.lookup(
             "request_min_compression_size_bytes",
             "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES",
@@ -444,6 +458,49 @@ impl Config {
                 .unwrap_or(DEFAULT),
             None => DEFAULT,
         }
+    }
+
+    /// botocore's `user_agent`: replaces rboto's own `User-Agent` (the extra text is still
+    /// appended).
+    pub fn user_agent_override(&self) -> Option<&str> {
+        self.explicit.user_agent.as_deref()
+    }
+
+    /// botocore's `user_agent_extra`: appended to the `User-Agent` as it is.
+    pub fn user_agent_extra(&self) -> Option<&str> {
+        self.explicit.user_agent_extra.as_deref()
+    }
+
+    /// botocore's `user_agent_appid`: explicit, `AWS_SDK_UA_APP_ID`, profile `sdk_ua_app_id`.
+    pub fn user_agent_appid(&self) -> Option<String> {
+        if let Some(app) = &self.explicit.user_agent_appid {
+            return Some(app.clone());
+        }
+        self.lookup("sdk_ua_app_id", "AWS_SDK_UA_APP_ID")
+            .map(|(v, _)| v)
+    }
+
+    /// botocore's `parameter_validation`: on unless turned off in code. Off, inputs go to the
+    /// service unchecked (a missing required member is the service's error to report).
+    pub fn parameter_validation(&self) -> bool {
+        self.explicit.parameter_validation.unwrap_or(true)
+    }
+
+    /// botocore's `inject_host_prefix`: explicit, else off when
+    /// `AWS_DISABLE_HOST_PREFIX_INJECTION` / `disable_host_prefix_injection` is true; on by
+    /// default. Off, operations with an `endpoint.hostPrefix` go to the plain endpoint host.
+    pub fn inject_host_prefix(&self) -> bool {
+        if let Some(b) = self.explicit.inject_host_prefix {
+            return b;
+        }
+        !self
+            .try_bool(
+                "disable_host_prefix_injection",
+                "AWS_DISABLE_HOST_PREFIX_INJECTION",
+            )
+            .ok()
+            .flatten()
+            .unwrap_or(false)
     }
 
     /// S3's `addressing_style` (profile `s3 =` sub-property): `auto` unless set.
@@ -714,6 +771,45 @@ impl ConfigBuilder {
     /// then the connector's business.
     pub fn connector(mut self, connector: impl Connector) -> Self {
         self.0.connector = Some(SharedConnector::new(connector));
+        self
+    }
+    /// Replaces rboto's `User-Agent` header (botocore's `user_agent`); the extra text
+    /// ([`ConfigBuilder::user_agent_extra`]) is still appended.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.0.explicit.user_agent = Some(user_agent.into());
+        self
+    }
+    /// Appends text to the `User-Agent` header as it is (botocore's `user_agent_extra`).
+    pub fn user_agent_extra(mut self, extra: impl Into<String>) -> Self {
+        self.0.explicit.user_agent_extra = Some(extra.into());
+        self
+    }
+    /// Names the application in the `User-Agent` header as `app/<id>` (botocore's
+    /// `user_agent_appid`; otherwise `AWS_SDK_UA_APP_ID` or the profile's `sdk_ua_app_id`).
+    pub fn user_agent_appid(mut self, app_id: impl Into<String>) -> Self {
+        self.0.explicit.user_agent_appid = Some(app_id.into());
+        self
+    }
+    /// Turns client-side parameter validation off or on (botocore's `parameter_validation`).
+    pub fn parameter_validation(mut self, on: bool) -> Self {
+        self.0.explicit.parameter_validation = Some(on);
+        self
+    }
+    /// Whether operations with a modeled host prefix (`data.` and the like) add it to the
+    /// endpoint host (botocore's `inject_host_prefix`; on by default).
+    pub fn inject_host_prefix(mut self, on: bool) -> Self {
+        self.0.explicit.inject_host_prefix = Some(on);
+        self
+    }
+    /// Turns gzip request compression off (botocore's `disable_request_compression`).
+    pub fn disable_request_compression(mut self, disable: bool) -> Self {
+        self.0.explicit.disable_request_compression = Some(disable);
+        self
+    }
+    /// The smallest body worth compressing (botocore's `request_min_compression_size_bytes`,
+    /// 10,240 by default; botocore accepts up to 10,485,760).
+    pub fn request_min_compression_size_bytes(mut self, bytes: u64) -> Self {
+        self.0.explicit.request_min_compression_size_bytes = Some(bytes);
         self
     }
     /// Speaks `protocol` instead of the one botocore would pick, when the service supports it.

@@ -270,6 +270,9 @@ pub(crate) const KNOWN_VARIABLES: &[&str] = &[
     "AWS_ROLE_ARN",
     "AWS_ROLE_SESSION_NAME",
     "AWS_STS_REGIONAL_ENDPOINTS",
+    "AWS_SDK_UA_APP_ID",
+    "AWS_EXECUTION_ENV",
+    "AWS_DISABLE_HOST_PREFIX_INJECTION",
 ];
 
 /// Service ids whose `AWS_ENDPOINT_URL_<SERVICE>` [`super::Config::from_env`] captures.

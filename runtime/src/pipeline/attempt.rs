@@ -33,10 +33,16 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     /// Applies `endpoint` (host prefix, base path, headers) to a serialized request.
-    pub(crate) fn new(req: protocol::Request, endpoint: &Endpoint) -> Prepared {
+    /// `inject_host_prefix` off leaves the host as the endpoint has it.
+    pub(crate) fn new(
+        req: protocol::Request,
+        endpoint: &Endpoint,
+        user_agent: &str,
+        inject_host_prefix: bool,
+    ) -> Prepared {
         let authority = match &req.host_prefix {
-            Some(p) => format!("{p}{}", endpoint.authority),
-            None => endpoint.authority.clone(),
+            Some(p) if inject_host_prefix => format!("{p}{}", endpoint.authority),
+            _ => endpoint.authority.clone(),
         };
         // botocore's `_urljoin`: the request path goes after the endpoint's own path (S3's
         // path-style bucket), and an empty path still gets its leading slash.
@@ -62,10 +68,7 @@ impl Prepared {
         let mut headers = req.headers;
         headers.extend(endpoint.headers.iter().cloned());
         headers.push(("host".into(), authority.clone()));
-        headers.push((
-            "user-agent".into(),
-            concat!("rboto/", env!("CARGO_PKG_VERSION")).into(),
-        ));
+        headers.push(("user-agent".into(), user_agent.to_string()));
         if let Some(len) = req.body.content_length() {
             if len > 0 || matches!(req.method, "POST" | "PUT" | "PATCH") {
                 headers.push(("content-length".into(), len.to_string()));

@@ -10,3 +10,4 @@ pub(crate) mod auth;
 pub(crate) mod compress;
 pub(crate) mod endpoint;
 pub(crate) mod sign;
+pub(crate) mod user_agent;

@@ -1,0 +1,157 @@
+//! botocore `Config` options that change what a client sends, each checked on the request a
+//! stub connector captures: the `User-Agent` (`user_agent`, `user_agent_extra`,
+//! `user_agent_appid` / `AWS_SDK_UA_APP_ID`), `parameter_validation`, `inject_host_prefix` /
+//! `AWS_DISABLE_HOST_PREFIX_INJECTION`, and request compression set in code.
+
+use rboto::{Config, ConfigBuilder, Credentials, ErrorKind};
+use rboto_tests::stub::{CapturedRequest, StubConnector, StubResponse};
+use std::collections::HashMap;
+
+/// A builder with credentials, one attempt, the stub, and the given environment only.
+fn builder(stub: &StubConnector, env: &[(&str, &str)]) -> ConfigBuilder {
+    let env: HashMap<String, String> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::from_env(&|k| env.get(k).cloned())
+        .unwrap()
+        .to_builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "SECRET", None))
+        .max_attempts(1)
+        .connector(stub.clone())
+}
+
+/// A stub that answers everything with an empty 200 JSON response.
+fn stub() -> StubConnector {
+    let stub = StubConnector::new();
+    stub.fallback(StubResponse::new(
+        200,
+        vec![("content-type".into(), "application/x-amz-json-1.0".into())],
+        "{}",
+    ));
+    stub
+}
+
+async fn list_tables(config: &Config, stub: &StubConnector) -> CapturedRequest {
+    let _ = rboto_dynamodb::Client::new(config)
+        .list_tables()
+        .send()
+        .await;
+    stub.requests().pop().expect("a request")
+}
+
+#[tokio::test]
+async fn the_user_agent_names_the_app_and_carries_the_extra() {
+    let stub = stub();
+    let config = builder(&stub, &[])
+        .user_agent_appid("inventory")
+        .user_agent_extra("MyFramework/3.1")
+        .build();
+    let sent = list_tables(&config, &stub).await;
+    let ua = sent.header("user-agent").unwrap();
+    assert!(ua.starts_with("rboto/") && ua.contains(" ua/2.1 "), "{ua}");
+    assert!(ua.contains(" cfg/retry-mode#standard "), "{ua}");
+    assert!(ua.ends_with(" app/inventory MyFramework/3.1"), "{ua}");
+
+    let stub = self::stub();
+    let config = builder(&stub, &[("AWS_SDK_UA_APP_ID", "from-env")]).build();
+    let ua = list_tables(&config, &stub).await;
+    assert!(
+        ua.header("user-agent").unwrap().ends_with(" app/from-env"),
+        "{:?}",
+        ua.header("user-agent")
+    );
+
+    let stub = self::stub();
+    let config = builder(&stub, &[]).user_agent("Custom/1.0").build();
+    let sent = list_tables(&config, &stub).await;
+    assert_eq!(sent.header("user-agent"), Some("Custom/1.0"));
+}
+
+#[tokio::test]
+async fn parameter_validation_off_sends_what_the_caller_built() {
+    let stub = stub();
+    let on = builder(&stub, &[]).build();
+    let err = rboto_dynamodb::Client::new(&on)
+        .get_item()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::ParamValidation);
+    assert!(stub.requests().is_empty());
+
+    let off = builder(&stub, &[]).parameter_validation(false).build();
+    let _ = rboto_dynamodb::Client::new(&off).get_item().send().await;
+    let sent = stub.only_request();
+    assert_eq!(
+        sent.header("x-amz-target"),
+        Some("DynamoDB_20120810.GetItem")
+    );
+    assert_eq!(sent.body, b"{}");
+}
+
+async fn put_everything_host(config: &Config, stub: &StubConnector) -> String {
+    let before = stub.requests().len();
+    let result = rboto_kitchen_sink::Client::new(config)
+        .put_everything()
+        .name("shelf")
+        .send()
+        .await;
+    assert_eq!(stub.requests().len(), before + 1, "{result:?}");
+    let sent = stub.requests().pop().expect("a request");
+    sent.uri.host().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn host_prefixes_can_be_turned_off_in_code_or_by_environment() {
+    let stub = stub();
+    let host = put_everything_host(&builder(&stub, &[]).build(), &stub).await;
+    assert_eq!(host, "shelf-data.kitchen.us-east-1.amazonaws.com");
+
+    let off = builder(&stub, &[]).inject_host_prefix(false).build();
+    assert_eq!(
+        put_everything_host(&off, &stub).await,
+        "kitchen.us-east-1.amazonaws.com"
+    );
+
+    let env_off = builder(&stub, &[("AWS_DISABLE_HOST_PREFIX_INJECTION", "true")]).build();
+    assert_eq!(
+        put_everything_host(&env_off, &stub).await,
+        "kitchen.us-east-1.amazonaws.com"
+    );
+}
+
+async fn put_metric_data(config: &Config, stub: &StubConnector) -> CapturedRequest {
+    let _ = rboto_cloudwatch::Client::new(config)
+        .put_metric_data()
+        .namespace("App")
+        .metric_data(vec![rboto_cloudwatch::types::MetricDatum::default()
+            .metric_name("latency")
+            .value(1.5)])
+        .send()
+        .await;
+    stub.requests().pop().expect("a request")
+}
+
+#[tokio::test]
+async fn request_compression_is_set_in_code() {
+    let stub = stub();
+    // The body is far below botocore's 10,240-byte default: sent as it is.
+    let default = put_metric_data(&builder(&stub, &[]).build(), &stub).await;
+    assert_eq!(default.header("content-encoding"), None);
+
+    let small = builder(&stub, &[])
+        .request_min_compression_size_bytes(0)
+        .build();
+    let sent = put_metric_data(&small, &stub).await;
+    assert_eq!(sent.header("content-encoding"), Some("gzip"));
+    assert_eq!(&sent.body[..2], [0x1f, 0x8b], "a gzip stream");
+
+    let disabled = builder(&stub, &[])
+        .request_min_compression_size_bytes(0)
+        .disable_request_compression(true)
+        .build();
+    let sent = put_metric_data(&disabled, &stub).await;
+    assert_eq!(sent.header("content-encoding"), None);
+}
