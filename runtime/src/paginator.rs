@@ -435,7 +435,8 @@ impl State {
                 (0, Some(Value::Str(s))) => *s = s.chars().skip(truncation).collect(),
                 (_, Some(Value::List(items))) if i > 0 => items.clear(),
                 (_, Some(Value::Str(s))) if i > 0 => s.clear(),
-                (_, Some(Value::Int(_) | Value::Float(_))) if i > 0 => {}
+                // Python's bool is an int, so botocore keeps it with the numbers.
+                (_, Some(Value::Int(_) | Value::Float(_) | Value::Bool(_))) if i > 0 => {}
                 _ => *slot = None,
             }
         }

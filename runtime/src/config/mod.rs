@@ -656,7 +656,8 @@ impl ConfigBuilder {
     /// no signature and no credentials, so no credential provider (configured or default
     /// chain) is ever asked and none is needed, and no `Authorization`,
     /// `X-Amz-Security-Token` or `X-Amz-Date` header is sent. For public resources such as a
-    /// public S3 bucket. Presigned URLs of an anonymous client carry no signature either.
+    /// public S3 bucket. Presigned URLs of an anonymous client carry no signature either. For
+    /// some calls only, make a second client from `config.to_builder().anonymous(true)`.
     pub fn anonymous(mut self, on: bool) -> Self {
         self.0.anonymous = on;
         self
