@@ -12,13 +12,30 @@
 //!     println!("{:?}", page?.table_names);
 //! }
 //! let all = ddb.list_tables().into_paginator().page_size(100).collect_results().await?;
+//!
+//! // Stop after 10 tables, save where to go on, and go on later (or in boto3).
+//! let mut pages = ddb.list_tables().into_paginator().max_items(10);
+//! while let Some(page) = pages.next_page().await { page?; }
+//! if let Some(token) = pages.resume_token() {
+//!     let rest = ddb.list_tables().into_paginator().starting_token(token).pages().await?;
+//! }
 //! ```
 //!
 //! As in botocore: pagination stops when every output token is absent or empty, or when
 //! `more_results` evaluates false; a service that returns the same token twice ends with an
 //! error ("The same next token was received twice"); `page_size` sets the operation's
 //! `limit_key` member; `max_items` stops after that many items of the first result key,
-//! truncating the last page.
+//! truncating the last page and leaving a [`resume_token`](Paginator::resume_token) in
+//! botocore's format, which [`starting_token`](Paginator::starting_token) (or boto3's
+//! `PaginationConfig={'StartingToken': ...}`) resumes from.
+//!
+//! Pages, items and [`search`](Paginator::search) results are also
+//! [`Stream`](futures_core::Stream)s ([`Paginator::into_stream`], [`Paginator::into_items`]).
+
+mod stream;
+mod token;
+
+pub use stream::{ItemStream, PageStream, SearchStream};
 
 use crate::__private::unbound;
 use crate::client::{OperationInput, ServiceClient};
@@ -60,14 +77,17 @@ impl PaginatorSpec {
             non_aggregate_keys: &[],
         }
     }
+    /// The input member that sets the page size.
     pub const fn limit(mut self, key: &'static str) -> PaginatorSpec {
         self.limit_key = Some(key);
         self
     }
+    /// The expression that says whether there are more pages.
     pub const fn more_results(mut self, expression: &'static str) -> PaginatorSpec {
         self.more_results = Some(expression);
         self
     }
+    /// Output members taken from the first page only by [`Paginator::collect_results`].
     pub const fn non_aggregate(mut self, keys: &'static [&'static str]) -> PaginatorSpec {
         self.non_aggregate_keys = keys;
         self
@@ -89,8 +109,22 @@ impl<I> std::fmt::Debug for Paginator<I> {
             .field("operation", &self.state.op.name)
             .field("page_size", &self.state.page_size)
             .field("max_items", &self.state.max_items)
+            .field("starting_token", &self.state.starting_token)
+            .field("resume_token", &self.state.resume_token)
             .field("done", &self.state.done)
             .finish()
+    }
+}
+
+impl<I> Paginator<I> {
+    /// Where to resume from, in botocore's token format, once `max_items` has stopped
+    /// pagination before the service's last page (boto3's `resume_token`, and the `NextToken`
+    /// of `build_full_result()`); `None` before that, or when nothing was left.
+    ///
+    /// Pass it to [`starting_token`](Self::starting_token) here, or to boto3 as
+    /// `PaginationConfig={'StartingToken': token}`.
+    pub fn resume_token(&self) -> Option<&str> {
+        self.state.resume_token.as_deref()
     }
 }
 
@@ -121,27 +155,42 @@ impl<I: OperationInput + Clone> Paginator<I> {
     }
 
     /// Stops after this many items of the first result key, truncating the last page
-    /// (botocore's `MaxItems`).
+    /// (botocore's `MaxItems`); [`resume_token`](Self::resume_token) then says where to go on.
     pub fn max_items(mut self, items: usize) -> Self {
         self.state.max_items = Some(items);
         self
     }
 
+    /// Starts where an earlier pagination stopped (botocore's `StartingToken`): a
+    /// [`resume_token`](Self::resume_token) from rboto or boto3, or a service's own next token
+    /// for the first input token. The first page skips the items of it that were already
+    /// returned. A token that cannot be read is an [`ErrorKind::ParamValidation`] error on the
+    /// first page.
+    pub fn starting_token(mut self, token: impl Into<String>) -> Self {
+        self.state.starting_token = Some(token.into());
+        self
+    }
+
     /// The next page, or `None` when pagination is over. After an error, `None` follows.
     pub async fn next_page(&mut self) -> Option<Result<I::Output, Error<I::Error>>> {
-        if self.state.done {
-            return None;
-        }
         let op = self.state.op;
-        let Some(client) = &self.client else {
-            self.state.done = true;
-            return Some(Err(unbound(op).into_typed()));
-        };
-        let input = self.input.clone().into_value();
-        Some(match self.state.next_raw(client, input).await? {
+        Some(match self.next_raw_page().await? {
             Ok((value, metadata)) => typed_output(op, value, metadata),
             Err(e) => Err(e.into_typed()),
         })
+    }
+
+    /// The next page as the runtime holds it.
+    async fn next_raw_page(&mut self) -> Option<RawPage> {
+        if self.state.done {
+            return None;
+        }
+        let Some(client) = &self.client else {
+            self.state.done = true;
+            return Some(Err(unbound(self.state.op)));
+        };
+        let input = self.input.clone().into_value();
+        self.state.next_raw(client, input).await
     }
 
     /// Every page, typed.
@@ -155,25 +204,15 @@ impl<I: OperationInput + Clone> Paginator<I> {
 
     /// botocore's `build_full_result()`: every result key's values over all pages combined
     /// (lists concatenated, numbers summed, strings joined), plus the non-aggregate keys of the
-    /// first page, as an object keyed by the result key expressions.
+    /// first page, as an object keyed by the result key expressions; and `NextToken`, the
+    /// [`resume_token`](Self::resume_token), when `max_items` stopped early.
     pub async fn collect_results(mut self) -> Result<Json, Error<I::Error>> {
         let mut results: Vec<(String, Json)> = Vec::new();
         let mut non_aggregate: Option<Vec<(String, Json)>> = None;
         let output = self.state.op.output;
         let spec = self.state.spec;
-        loop {
-            if self.state.done {
-                break;
-            }
-            let Some(client) = &self.client else {
-                return Err(unbound(self.state.op).into_typed());
-            };
-            let input = self.input.clone().into_value();
-            let page = match self.state.next_raw(client, input).await {
-                None => break,
-                Some(Err(e)) => return Err(e.into_typed()),
-                Some(Ok((v, _))) => v,
-            };
+        while let Some(page) = self.next_raw_page().await {
+            let page = page.map_err(Error::into_typed)?.0;
             let eval = |expr: &str| -> Result<Json, Error<I::Error>> {
                 Expression::parse(expr)
                     .and_then(|e| e.search(&page, output))
@@ -198,6 +237,9 @@ impl<I: OperationInput + Clone> Paginator<I> {
             }
         }
         results.extend(non_aggregate.unwrap_or_default());
+        if let Some(token) = self.state.resume_token.take() {
+            results.push(("NextToken".into(), Json::String(token)));
+        }
         Ok(Json::Object(results))
     }
 }
@@ -222,13 +264,13 @@ fn pagination_error(op: &'static Operation, message: impl Into<String>) -> Error
 /// What happens on the next request.
 #[derive(Debug)]
 enum Next {
-    /// The first request: the input as the caller built it.
+    /// The first request: the input as the caller built it, with the starting token if any.
     First,
     /// Send with these tokens (one per input token; `None` = member unset).
     Tokens(Vec<Option<Json>>),
     /// Pagination is over with this error (raised when the next page is asked for, as
     /// botocore's generator does).
-    Fail(String),
+    Fail(Error<RawModeled>),
 }
 
 /// The non-generic part of a paginator.
@@ -238,9 +280,18 @@ struct State {
     op: &'static Operation,
     page_size: Option<i64>,
     max_items: Option<usize>,
+    starting_token: Option<String>,
     next: Next,
-    /// The tokens the last request was sent with.
+    /// The tokens the last request was sent with, when they came from a page (botocore's
+    /// `previous_next_token`: a starting token does not count).
     previous: Option<Vec<Option<Json>>>,
+    /// The tokens the current request was sent with, starting token included (botocore's
+    /// `next_token` at the time a page is truncated).
+    current: Vec<Option<Json>>,
+    /// Items of the primary result key to drop from the first page: those a starting token
+    /// says were already returned.
+    starting_truncation: usize,
+    resume_token: Option<String>,
     total_items: usize,
     done: bool,
 }
@@ -284,21 +335,42 @@ fn set_member(
     Ok(())
 }
 
-/// Truncates the list at `path` (member names from the output root) to `keep` items.
-fn truncate_at(value: &mut Value, shape: &'static Shape, path: &[&str], keep: usize) {
-    match path.split_first() {
-        None => {
-            if let Value::List(items) = value {
-                items.truncate(keep);
-            }
-        }
-        Some((name, rest)) => {
-            if let (Value::Struct(slots), Some((i, target))) = (value, slot(shape, name)) {
-                if let Some(Some(v)) = slots.get_mut(i) {
-                    truncate_at(v, target, rest, keep);
-                }
-            }
-        }
+/// The member names of a result key that is a plain path (`Contents`, `A.B`); botocore's
+/// `set_value_from_jmespath` can only write to those too.
+fn plain_path(expression: &str) -> Option<Vec<String>> {
+    let e = Expression::parse(expression).ok()?;
+    let path = e.as_path()?;
+    Some(path.into_iter().map(str::to_string).collect())
+}
+
+/// The slot at `path` (member names from the root of `value`, a structure of `shape`), or
+/// `None` when a structure on the way is absent.
+fn slot_at<'v>(
+    value: &'v mut Value,
+    shape: &'static Shape,
+    path: &[String],
+) -> Option<&'v mut Option<Value>> {
+    let (name, rest) = path.split_first()?;
+    let (i, target) = slot(shape, name)?;
+    let Value::Struct(slots) = value else {
+        return None;
+    };
+    if slots.len() <= i {
+        slots.resize_with(shape.members().len().max(i + 1), || None);
+    }
+    if rest.is_empty() {
+        return Some(&mut slots[i]);
+    }
+    slot_at(slots[i].as_mut()?, target, rest)
+}
+
+/// Python's `len()` of a result key's value, as botocore counts items for `MaxItems`.
+fn py_len(j: &Json) -> usize {
+    match j {
+        Json::Array(a) => a.len(),
+        Json::String(s) => s.chars().count(),
+        Json::Object(o) => o.len(),
+        _ => 0,
     }
 }
 
@@ -309,16 +381,77 @@ impl State {
             op,
             page_size: None,
             max_items: None,
+            starting_token: None,
             next: Next::First,
             previous: None,
+            current: Vec::new(),
+            starting_truncation: 0,
+            resume_token: None,
             total_items: 0,
             done: false,
         }
     }
 
-    fn fail(&mut self, message: String) -> Option<RawPage> {
+    fn fail(&mut self, error: Error<RawModeled>) -> Option<RawPage> {
         self.done = true;
-        Some(Err(pagination_error(self.op, message)))
+        Some(Err(error))
+    }
+
+    fn fail_with(&mut self, message: String) -> Option<RawPage> {
+        let e = pagination_error(self.op, message);
+        self.fail(e)
+    }
+
+    /// botocore's `_inject_token_into_kwargs`: unset tokens, and the text `None` that old
+    /// tokens wrote for them, clear the member.
+    fn inject(&self, input: &mut Value, tokens: &[Option<Json>]) -> Result<(), String> {
+        for (name, token) in self.spec.input_token.iter().zip(tokens) {
+            let token = token.as_ref().filter(|t| t.as_str() != Some("None"));
+            set_member(input, self.op.input, name, token)?;
+        }
+        Ok(())
+    }
+
+    fn encode_token(&self, tokens: &[Option<Json>], truncation: Option<usize>) -> String {
+        token::encode(self.spec, self.op.input, tokens, truncation)
+    }
+
+    /// botocore's `_handle_first_request`: drops the primary result key's items that were
+    /// returned before the starting token was saved, and empties the other result keys
+    /// (whose values were returned whole with that page), numbers excepted.
+    fn skip_returned(&self, page: &mut Value, truncation: usize) {
+        let out_shape = self.op.output;
+        for (i, key) in self.spec.result_key.iter().enumerate() {
+            let Some(path) = plain_path(key) else {
+                continue;
+            };
+            let Some(slot) = slot_at(page, out_shape, &path) else {
+                continue;
+            };
+            match (i, &mut *slot) {
+                (0, Some(Value::List(items))) => {
+                    items.drain(..truncation.min(items.len()));
+                }
+                (0, Some(Value::Str(s))) => *s = s.chars().skip(truncation).collect(),
+                (_, Some(Value::List(items))) if i > 0 => items.clear(),
+                (_, Some(Value::Str(s))) if i > 0 => s.clear(),
+                // Python's bool is an int, so botocore keeps it with the numbers.
+                (_, Some(Value::Int(_) | Value::Float(_) | Value::Bool(_))) if i > 0 => {}
+                _ => *slot = None,
+            }
+        }
+    }
+
+    /// Keeps the first `keep` items of the primary result key.
+    fn truncate(&self, page: &mut Value, keep: usize) {
+        let Some(path) = self.spec.result_key.first().and_then(|k| plain_path(k)) else {
+            return;
+        };
+        match slot_at(page, self.op.output, &path) {
+            Some(Some(Value::List(items))) => items.truncate(keep),
+            Some(Some(Value::Str(s))) => *s = s.chars().take(keep).collect(),
+            _ => {}
+        }
     }
 
     /// Sends the next request; `None` when pagination is over.
@@ -330,36 +463,55 @@ impl State {
         let in_shape = self.op.input;
         if let Some(size) = self.page_size {
             let Some(limit) = spec.limit_key else {
-                return self.fail(
+                return self.fail_with(
                     "PageSize parameter is not supported for the pagination interface for \
                      this operation."
                         .into(),
                 );
             };
             if let Err(e) = set_member(&mut input, in_shape, limit, Some(&Json::Int(size))) {
-                return self.fail(e);
+                return self.fail_with(e);
             }
         }
+        let first = matches!(self.next, Next::First);
         match std::mem::replace(&mut self.next, Next::First) {
-            Next::First => {}
-            Next::Fail(message) => return self.fail(message),
-            Next::Tokens(tokens) => {
-                for (name, token) in spec.input_token.iter().zip(&tokens) {
-                    if let Err(e) = set_member(&mut input, in_shape, name, token.as_ref()) {
-                        return self.fail(e);
+            Next::First => {
+                self.current = vec![None; spec.input_token.len()];
+                if let Some(token) = &self.starting_token {
+                    let start = match token::decode(token, spec) {
+                        Ok(start) => start,
+                        Err(message) => {
+                            let e = Error::new(ErrorKind::ParamValidation, message)
+                                .with_context(self.op.name, None);
+                            return self.fail(e);
+                        }
+                    };
+                    if let Err(e) = self.inject(&mut input, &start.tokens) {
+                        return self.fail_with(e);
                     }
+                    self.current = start.tokens;
+                    self.starting_truncation = start.truncation;
                 }
-                self.previous = Some(tokens);
+            }
+            Next::Fail(e) => return self.fail(e),
+            Next::Tokens(tokens) => {
+                if let Err(e) = self.inject(&mut input, &tokens) {
+                    return self.fail_with(e);
+                }
+                self.previous = Some(tokens.clone());
+                self.current = tokens;
+                // Only the first page holds items returned before the starting token.
+                self.starting_truncation = 0;
             }
         }
 
         let (mut page, metadata) = match client.call_value(self.op, input).await {
             Ok(v) => v,
-            Err(e) => {
-                self.done = true;
-                return Some(Err(e));
-            }
+            Err(e) => return self.fail(e),
         };
+        if first && self.starting_token.is_some() {
+            self.skip_returned(&mut page, self.starting_truncation);
+        }
         let out_shape = self.op.output;
         let search = |expr: &str, page: &Value| {
             Expression::parse(expr)
@@ -370,19 +522,15 @@ impl State {
         // max_items: count the primary result key, truncating past the limit.
         if let (Some(max), Some(primary)) = (self.max_items, spec.result_key.first()) {
             let count = match search(primary, &page) {
-                Ok(Json::Array(a)) => a.len(),
-                Ok(_) => 0,
-                Err(e) => return self.fail(e),
+                Ok(j) => py_len(&j),
+                Err(e) => return self.fail_with(e),
             };
             if self.total_items + count > max {
                 let keep = max.saturating_sub(self.total_items);
-                if let Some(path) = Expression::parse(primary).ok().and_then(|e| {
-                    e.as_path()
-                        .map(|p| p.into_iter().map(str::to_string).collect::<Vec<_>>())
-                }) {
-                    let path: Vec<&str> = path.iter().map(String::as_str).collect();
-                    truncate_at(&mut page, out_shape, &path, keep);
-                }
+                self.truncate(&mut page, keep);
+                let resume =
+                    self.encode_token(&self.current, Some(keep + self.starting_truncation));
+                self.resume_token = Some(resume);
                 self.done = true;
                 return Some(Ok((page, metadata)));
             }
@@ -393,7 +541,7 @@ impl State {
         let more = match spec.more_results {
             Some(expr) => match search(expr, &page) {
                 Ok(j) => py_truthy(&j),
-                Err(e) => return self.fail(e),
+                Err(e) => return self.fail_with(e),
             },
             None => true,
         };
@@ -403,11 +551,15 @@ impl State {
                 match search(expr, &page) {
                     Ok(j) if py_truthy(&j) => tokens.push(Some(j)),
                     Ok(_) => tokens.push(None),
-                    Err(e) => return self.fail(e),
+                    Err(e) => return self.fail_with(e),
                 }
             }
         }
-        if tokens.iter().all(Option::is_none) || self.max_items == Some(self.total_items) {
+        if tokens.iter().all(Option::is_none) {
+            self.done = true;
+        } else if self.max_items == Some(self.total_items) {
+            // On a page boundary: the next page's tokens are where to resume.
+            self.resume_token = Some(self.encode_token(&tokens, None));
             self.done = true;
         } else if self.previous.as_ref() == Some(&tokens) {
             let shown: Vec<String> = spec
@@ -419,9 +571,12 @@ impl State {
                     None => format!("{k:?}: null"),
                 })
                 .collect();
-            self.next = Next::Fail(format!(
-                "The same next token was received twice: {{{}}}",
-                shown.join(", ")
+            self.next = Next::Fail(pagination_error(
+                self.op,
+                format!(
+                    "The same next token was received twice: {{{}}}",
+                    shown.join(", ")
+                ),
             ));
         } else {
             self.next = Next::Tokens(tokens);
@@ -434,6 +589,7 @@ impl State {
 mod tests {
     use super::*;
     use crate::schema::{prelude, Member};
+    use futures_core::Stream as _;
     use std::io::{Read, Write};
     use std::sync::{Arc, Mutex};
 
@@ -627,6 +783,182 @@ mod tests {
         ]);
         let p = Paginator::new(client(&url), Input::default(), &SPEC).max_items(3);
         let all = p.collect_results().await.unwrap();
-        assert_eq!(all, Json::parse(r#"{"Things":["a","b","c"]}"#).unwrap());
+        // As build_full_result(): where to go on is the second page's request plus one item.
+        let expected = r#"{"Things":["a","b","c"],
+            "NextToken":"eyJOZXh0VG9rZW4iOiAidDEiLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ=="}"#;
+        assert_eq!(all, Json::parse(expected).unwrap());
+    }
+
+    /// boto3's resume token for "nothing sent yet, two items of that page returned".
+    const BOTO3_SKIP_TWO: &str = "eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ==";
+
+    #[tokio::test]
+    async fn max_items_mid_page_leaves_boto3_resume_token() {
+        let (url, _) = serve(vec![r#"{"Things":["a","b","c"],"NextToken":"t1"}"#]);
+        let mut p = Paginator::new(client(&url), Input::default(), &SPEC).max_items(2);
+        assert_eq!(p.resume_token(), None);
+        assert_eq!(p.next_page().await.unwrap().unwrap().things, ["a", "b"]);
+        assert!(p.next_page().await.is_none());
+        assert_eq!(p.resume_token(), Some(BOTO3_SKIP_TWO));
+    }
+
+    #[tokio::test]
+    async fn starting_token_skips_returned_items_then_follows_tokens() {
+        let (url, seen) = serve(vec![
+            r#"{"Things":["a","b","c"],"NextToken":"t1"}"#,
+            r#"{"Things":["d"]}"#,
+        ]);
+        let p =
+            Paginator::new(client(&url), Input::default(), &SPEC).starting_token(BOTO3_SKIP_TWO);
+        let pages = p.pages().await.unwrap();
+        let things: Vec<_> = pages.iter().map(|p| p.things.clone()).collect();
+        assert_eq!(things, [vec!["c"], vec!["d"]]);
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen[0], "{}");
+        assert_eq!(seen[1], r#"{"NextToken":"t1"}"#);
+    }
+
+    #[tokio::test]
+    async fn resuming_mid_page_again_counts_from_the_page_start() {
+        // Resumed one item into a page and stopped after two more: the next resume skips three.
+        let start = token::encode(&SPEC, &IN, &[Some(Json::from("t1"))], Some(1));
+        let (url, seen) = serve(vec![r#"{"Things":["a","b","c","d"],"NextToken":"t2"}"#]);
+        let mut p = Paginator::new(client(&url), Input::default(), &SPEC)
+            .starting_token(start)
+            .max_items(2);
+        assert_eq!(p.next_page().await.unwrap().unwrap().things, ["b", "c"]);
+        assert!(p.next_page().await.is_none());
+        assert_eq!(seen.lock().unwrap()[0], r#"{"NextToken":"t1"}"#);
+        let expected = token::encode(&SPEC, &IN, &[Some(Json::from("t1"))], Some(3));
+        assert_eq!(p.resume_token(), Some(expected.as_str()));
+    }
+
+    #[tokio::test]
+    async fn max_items_on_a_page_boundary_resumes_at_the_next_page() {
+        let (url, _) = serve(vec![r#"{"Things":["a","b"],"NextToken":"t1"}"#]);
+        let p = Paginator::new(client(&url), Input::default(), &SPEC).max_items(2);
+        let all = p.collect_results().await.unwrap();
+        // base64 of Python's json.dumps({"NextToken": "t1"}).
+        let token = "eyJOZXh0VG9rZW4iOiAidDEifQ==";
+        assert_eq!(all.get("NextToken"), Some(&Json::from(token)));
+        assert_eq!(
+            all.get("Things"),
+            Some(&Json::parse(r#"["a","b"]"#).unwrap())
+        );
+
+        let (url, seen) = serve(vec![r#"{"Things":["c"]}"#]);
+        let p = Paginator::new(client(&url), Input::default(), &SPEC).starting_token(token);
+        let all = p.collect_results().await.unwrap();
+        assert_eq!(all, Json::parse(r#"{"Things":["c"]}"#).unwrap());
+        assert_eq!(seen.lock().unwrap()[0], r#"{"NextToken":"t1"}"#);
+    }
+
+    #[tokio::test]
+    async fn a_raw_service_token_starts_there() {
+        let (url, seen) = serve(vec![r#"{"Things":["z"]}"#]);
+        let p = Paginator::new(client(&url), Input::default(), &SPEC).starting_token("svc:42");
+        assert_eq!(p.pages().await.unwrap()[0].things, ["z"]);
+        assert_eq!(seen.lock().unwrap()[0], r#"{"NextToken":"svc:42"}"#);
+    }
+
+    #[tokio::test]
+    async fn a_bad_starting_token_fails_before_sending() {
+        let token = base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            r#"{"Unknown": "x"}"#,
+        );
+        let mut p = Paginator::new(client("http://127.0.0.1:9"), Input::default(), &SPEC)
+            .starting_token(token);
+        let err = p.next_page().await.unwrap().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ParamValidation);
+        assert!(err.to_string().contains("Bad starting token"), "{err}");
+        assert!(p.next_page().await.is_none());
+    }
+
+    async fn collect<S: futures_core::Stream + Unpin>(mut s: S) -> Vec<S::Item> {
+        let mut out = Vec::new();
+        while let Some(item) =
+            std::future::poll_fn(|cx| std::pin::Pin::new(&mut s).poll_next(cx)).await
+        {
+            out.push(item);
+        }
+        out
+    }
+
+    const THREE_PAGES: [&str; 3] = [
+        r#"{"Things":["a","b"],"NextToken":"t1"}"#,
+        r#"{"NextToken":"t2"}"#,
+        r#"{"Things":["c"]}"#,
+    ];
+
+    #[tokio::test]
+    async fn pages_stream() {
+        let (url, _) = serve(THREE_PAGES.to_vec());
+        let stream = Paginator::new(client(&url), Input::default(), &SPEC).into_stream();
+        let pages = collect(stream).await;
+        let things: Vec<Vec<String>> = pages.into_iter().map(|p| p.unwrap().things).collect();
+        assert_eq!(things, [vec!["a", "b"], vec![], vec!["c"]]);
+    }
+
+    #[tokio::test]
+    async fn items_stream_is_typed_and_counts_for_max_items() {
+        let (url, _) = serve(THREE_PAGES.to_vec());
+        let p = Paginator::new(client(&url), Input::default(), &SPEC);
+        let items: Vec<String> = collect(p.into_items::<String>())
+            .await
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(items, ["a", "b", "c"]);
+
+        let (url, _) = serve(THREE_PAGES.to_vec());
+        let p = Paginator::new(client(&url), Input::default(), &SPEC).max_items(1);
+        let mut stream = p.into_items::<String>();
+        let first = std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx));
+        assert_eq!(first.await.unwrap().unwrap(), "a");
+        assert!(collect(&mut stream).await.is_empty());
+        assert_eq!(
+            stream.resume_token(),
+            Some("eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==")
+        );
+
+        // Items of the wrong type are an error that ends the stream.
+        let (url, _) = serve(THREE_PAGES.to_vec());
+        let p = Paginator::new(client(&url), Input::default(), &SPEC);
+        let items = collect(p.into_items::<bool>()).await;
+        assert_eq!(items.len(), 1);
+        assert_eq!(
+            items[0].as_ref().unwrap_err().kind(),
+            ErrorKind::ResponseParse
+        );
+    }
+
+    #[tokio::test]
+    async fn search_flattens_and_skips_nulls() {
+        let (url, _) = serve(THREE_PAGES.to_vec());
+        let p = Paginator::new(client(&url), Input::default(), &SPEC);
+        let found: Vec<Json> = collect(p.search("Things"))
+            .await
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(found, ["a", "b", "c"].map(Json::from));
+
+        let (url, _) = serve(THREE_PAGES.to_vec());
+        let p = Paginator::new(client(&url), Input::default(), &SPEC);
+        let found: Vec<Json> = collect(p.search("NextToken"))
+            .await
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(found, ["t1", "t2"].map(Json::from));
+
+        let p = Paginator::new(client("http://127.0.0.1:9"), Input::default(), &SPEC);
+        let found = collect(p.search("Things[")).await;
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].as_ref().unwrap_err().kind(),
+            ErrorKind::ParamValidation
+        );
     }
 }

@@ -159,7 +159,9 @@ impl ServiceClient {
         // has no presigned form.
         let scheme = auth::resolve_for_presign(config, svc, op)
             .map_err(|e| e.with_context(op.name, None))?;
-        if scheme != Scheme::SigV4 {
+        // botocore signs a presigned URL of an UNSIGNED client with nothing: the plain URL.
+        let unsigned = config.is_anonymous();
+        if scheme != Scheme::SigV4 && !unsigned {
             return Err(Error::new(
                 ErrorKind::Signing,
                 format!(
@@ -191,9 +193,13 @@ impl ServiceClient {
             .headers
             .retain(|(name, _)| !matches!(name.as_str(), "user-agent" | "content-length"));
         let time = presign.start_time.unwrap_or_else(|| self.signing_time());
-        let mut query = sign::presign(config, &endpoint, &prepared, time, presign.expires_in)
-            .await
-            .map_err(ctx)?;
+        let mut query = if unsigned {
+            Vec::new()
+        } else {
+            sign::presign(config, &endpoint, &prepared, time, presign.expires_in)
+                .await
+                .map_err(ctx)?
+        };
         query.sort_by_key(|(k, _)| BOTOCORE_ORDER.iter().position(|o| o == k));
         let mut url = prepared.url.clone();
         for (k, v) in &query {

@@ -103,6 +103,9 @@ pub struct Config {
     /// An explicit bearer token (botocore's `auth_token`); without one, bearer-auth services
     /// read `AWS_BEARER_TOKEN_<SIGNING NAME>` from the environment.
     pub(crate) auth_token: Option<crate::credentials::AuthToken>,
+    /// botocore's `signature_version=UNSIGNED`: no request is signed and no credential or
+    /// token provider is asked.
+    pub(crate) anonymous: bool,
     /// The global endpoint URL: explicit, else `AWS_ENDPOINT_URL`, else the profile's
     /// `endpoint_url` (none when configured endpoints are ignored). See
     /// [`Config::endpoint_url_for`] for the per-service URL.
@@ -576,6 +579,12 @@ impl Config {
         &self.env
     }
 
+    /// Whether clients made from this config send requests unsigned
+    /// ([`ConfigBuilder::anonymous`]).
+    pub fn is_anonymous(&self) -> bool {
+        self.anonymous
+    }
+
     pub fn credentials_provider(&self) -> Option<&SharedCredentialsProvider> {
         self.credentials.as_ref()
     }
@@ -705,6 +714,16 @@ impl ConfigBuilder {
     /// the `AWS_BEARER_TOKEN_<SIGNING NAME>` environment variable.
     pub fn auth_token(mut self, token: crate::credentials::AuthToken) -> Self {
         self.0.auth_token = Some(token);
+        self
+    }
+    /// Sends requests anonymously, as botocore's `Config(signature_version=UNSIGNED)` does:
+    /// no signature and no credentials, so no credential provider (configured or default
+    /// chain) is ever asked and none is needed, and no `Authorization`,
+    /// `X-Amz-Security-Token` or `X-Amz-Date` header is sent. For public resources such as a
+    /// public S3 bucket. Presigned URLs of an anonymous client carry no signature either. For
+    /// some calls only, make a second client from `config.to_builder().anonymous(true)`.
+    pub fn anonymous(mut self, on: bool) -> Self {
+        self.0.anonymous = on;
         self
     }
     /// Sends every request to this URL instead of the resolved endpoint.

@@ -22,7 +22,8 @@ pub(crate) enum Scheme {
     SigV4,
     /// `Authorization: Bearer <token>`.
     Bearer,
-    /// No signature and no credentials (`smithy.api#noAuth`, `authtype: none`).
+    /// No signature and no credentials (`smithy.api#noAuth`, `authtype: none`, and every
+    /// operation of an anonymous client).
     Anonymous,
 }
 
@@ -32,6 +33,11 @@ pub(crate) fn resolve(
     service: &'static Service,
     op: &'static Operation,
 ) -> Result<Scheme, Error<RawModeled>> {
+    // UNSIGNED outranks every scheme the model or the environment could ask for (botocore's
+    // endpoint resolver answers `none` for it before looking at the rule set's schemes).
+    if config.anonymous {
+        return Ok(Scheme::Anonymous);
+    }
     let modeled = modeled(service, op)?;
     Ok(prefer_env_bearer(config, service, modeled))
 }
@@ -43,6 +49,9 @@ pub(crate) fn resolve_for_presign(
     service: &'static Service,
     op: &'static Operation,
 ) -> Result<Scheme, Error<RawModeled>> {
+    if config.anonymous {
+        return Ok(Scheme::Anonymous);
+    }
     let client = service_level(service, op)?;
     Ok(prefer_env_bearer(config, service, client))
 }

@@ -155,3 +155,23 @@ fn presigning_uses_the_service_scheme_not_the_operation_one() {
         Scheme::Bearer
     );
 }
+
+/// An anonymous client (botocore's UNSIGNED) signs nothing, whatever the model or the
+/// environment asks for.
+#[test]
+fn anonymous_config_outranks_model_and_environment() {
+    let mut config = with_env("AWS_BEARER_TOKEN_BEDROCK", "token");
+    config.anonymous = true;
+    static BEDROCK: Service =
+        signing_as("bedrock", &["smithy.api#httpBearerAuth", "aws.auth#sigv4"]);
+    for (service, op) in [(&V4, &PLAIN), (&V4, &V4A_ONLY), (&BEDROCK, &PLAIN)] {
+        assert_eq!(
+            super::resolve(&config, service, op).unwrap(),
+            Scheme::Anonymous
+        );
+        assert_eq!(
+            super::resolve_for_presign(&config, service, op).unwrap(),
+            Scheme::Anonymous
+        );
+    }
+}
