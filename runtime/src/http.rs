@@ -30,7 +30,18 @@ pub struct HttpSettings {
     /// The proxies requests go through (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`); none by
     /// default.
     pub proxies: ProxySettings,
+    /// Most idle connections kept open per host for reuse (botocore's `max_pool_connections`,
+    /// 10 by default). As with botocore, more requests may run at once; connections beyond
+    /// this are closed when done rather than pooled.
+    pub max_pool_connections: usize,
+    /// TCP keep-alive probes on connections (botocore's `tcp_keepalive`,
+    /// `BOTOCORE_TCP_KEEPALIVE`, profile `tcp_keepalive`; off by default).
+    pub tcp_keepalive: bool,
 }
+
+/// The idle time before keep-alive probes when `tcp_keepalive` is on: Linux's default, since
+/// botocore only switches `SO_KEEPALIVE` on and leaves the timing to the system.
+const TCP_KEEPALIVE_IDLE: Duration = Duration::from_secs(7200);
 
 impl Default for HttpSettings {
     fn default() -> Self {
@@ -42,6 +53,8 @@ impl Default for HttpSettings {
             verify_tls: true,
             ca_bundle: None,
             proxies: ProxySettings::default(),
+            max_pool_connections: 10,
+            tcp_keepalive: false,
         }
     }
 }
@@ -104,6 +117,9 @@ impl HttpClient {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
+        if settings.tcp_keepalive {
+            http.set_keepalive(Some(TCP_KEEPALIVE_IDLE));
+        }
         http.set_connect_timeout(Some(settings.connect_timeout));
         let proxy_tls = match &settings.proxies.ca_bundle {
             Some(bundle) if proxies.any_tls() => {
@@ -136,6 +152,7 @@ impl HttpClient {
             .timer(TokioTimer::new())
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+            .pool_max_idle_per_host(settings.max_pool_connections)
             .build(connector);
         Ok(HttpClient {
             client,

@@ -1,11 +1,18 @@
 //! botocore `Config` options that change what a client sends, each checked on the request a
 //! stub connector captures: the `User-Agent` (`user_agent`, `user_agent_extra`,
 //! `user_agent_appid` / `AWS_SDK_UA_APP_ID`), `parameter_validation`, `inject_host_prefix` /
-//! `AWS_DISABLE_HOST_PREFIX_INJECTION`, and request compression set in code.
+//! `AWS_DISABLE_HOST_PREFIX_INJECTION`, request compression set in code, the S3 settings the
+//! endpoint rules read, and the connection pool's size (`max_pool_connections`).
 
+use rboto::http::HttpSettings;
 use rboto::{Config, ConfigBuilder, Credentials, ErrorKind};
 use rboto_tests::stub::{CapturedRequest, StubConnector, StubResponse};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
 
 /// A builder with credentials, one attempt, the stub, and the given environment only.
 fn builder(stub: &StubConnector, env: &[(&str, &str)]) -> ConfigBuilder {
@@ -154,4 +161,143 @@ async fn request_compression_is_set_in_code() {
         .build();
     let sent = put_metric_data(&disabled, &stub).await;
     assert_eq!(sent.header("content-encoding"), None);
+}
+
+/// Where an S3 `GetObject` of `bucket/key` goes with `config`.
+async fn get_object_url(config: &Config, stub: &StubConnector) -> String {
+    let _ = rboto_s3::Client::new(config)
+        .get_object()
+        .bucket("photos")
+        .key("cat.jpg")
+        .send()
+        .await;
+    stub.requests().pop().expect("a request").uri.to_string()
+}
+
+#[tokio::test]
+async fn s3_settings_reach_the_endpoint_rules() {
+    let stub = stub();
+    let url = get_object_url(&builder(&stub, &[]).build(), &stub).await;
+    assert_eq!(url, "https://photos.s3.amazonaws.com/cat.jpg");
+
+    let accelerated = builder(&stub, &[]).s3_use_accelerate_endpoint(true).build();
+    assert_eq!(
+        get_object_url(&accelerated, &stub).await,
+        "https://photos.s3-accelerate.amazonaws.com/cat.jpg"
+    );
+
+    let regional = builder(&stub, &[])
+        .s3_us_east_1_regional_endpoint(true)
+        .build();
+    assert_eq!(
+        get_object_url(&regional, &stub).await,
+        "https://photos.s3.us-east-1.amazonaws.com/cat.jpg"
+    );
+
+    // The profile's `s3 =` section, as botocore reads it.
+    let home = rboto_tests::scratch::ScratchDir::new("rboto-settings", "s3", &[".aws"]).unwrap();
+    std::fs::write(
+        home.join(".aws").join("config"),
+        "[default]\ns3 =\n  use_accelerate_endpoint = true\n",
+    )
+    .unwrap();
+    let from_profile = builder(&stub, &[("HOME", &home.display().to_string())]).build();
+    assert_eq!(
+        get_object_url(&from_profile, &stub).await,
+        "https://photos.s3-accelerate.amazonaws.com/cat.jpg"
+    );
+}
+
+/// A keep-alive HTTP/1.1 server on loopback that answers every request with an empty
+/// DynamoDB result after `delay`; returns its URL and how many connections it accepted.
+async fn slow_server(delay: Duration) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut stream = BufReader::new(stream);
+                loop {
+                    let mut length = 0;
+                    loop {
+                        let mut line = String::new();
+                        if stream.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let lower = line.to_ascii_lowercase();
+                        if let Some(v) = lower.strip_prefix("content-length:") {
+                            length = v.trim().parse().unwrap();
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    stream.read_exact(&mut body).await.unwrap();
+                    tokio::time::sleep(delay).await;
+                    let reply = "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\n\
+                                 content-length: 2\r\n\r\n{}";
+                    if stream.get_mut().write_all(reply.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, accepted)
+}
+
+/// Connections opened for two rounds of three concurrent calls with `max_pool_connections`.
+async fn connections_for_two_rounds(max_pool_connections: usize) -> usize {
+    let (url, accepted) = slow_server(Duration::from_millis(200)).await;
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "SECRET", None))
+        .endpoint_url(url)
+        .http(HttpSettings {
+            max_pool_connections,
+            ..HttpSettings::default()
+        })
+        .build();
+    let ddb = rboto_dynamodb::Client::new(&config);
+    for _ in 0..2 {
+        let calls = (0..3).map(|_| ddb.list_tables().send());
+        for result in futures_join(calls).await {
+            result.unwrap();
+        }
+    }
+    accepted.load(Ordering::SeqCst)
+}
+
+/// Awaits every future, all running at once.
+async fn futures_join<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn max_pool_connections_bounds_the_connections_kept_for_reuse() {
+    // The pool keeps all three connections of the first round: the second round reuses them.
+    assert_eq!(connections_for_two_rounds(10).await, 3);
+    // It keeps one: the second round opens two more.
+    assert_eq!(connections_for_two_rounds(1).await, 5);
+}
+
+#[test]
+fn tcp_keepalive_comes_from_the_environment() {
+    let on =
+        Config::from_env(&|k| (k == "BOTOCORE_TCP_KEEPALIVE").then(|| "true".to_string())).unwrap();
+    assert!(on.http().tcp_keepalive);
+    assert!(!Config::from_env(&|_| None).unwrap().http().tcp_keepalive);
 }

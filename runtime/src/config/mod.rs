@@ -93,6 +93,9 @@ pub(crate) struct Explicit {
     pub inject_host_prefix: Option<bool>,
     pub disable_request_compression: Option<bool>,
     pub request_min_compression_size_bytes: Option<u64>,
+    pub s3_use_accelerate_endpoint: Option<bool>,
+    pub s3_use_arn_region: Option<bool>,
+    pub s3_us_east_1_regional_endpoint: Option<bool>,
 }
 
 /// Settings shared by every client made from it. Cheap to clone.
@@ -235,6 +238,9 @@ impl Config {
             .or_else(|| env.get("AWS_DEFAULT_REGION"))
             .or_else(|| config.profile_value("region").map(str::to_string));
         config.http.ca_bundle = config.resolve_ca_bundle();
+        config.http.tcp_keepalive = config
+            .try_bool("tcp_keepalive", "BOTOCORE_TCP_KEEPALIVE")?
+            .unwrap_or(false);
         config.http.proxies = crate::http::ProxySettings::from_env(&env)?;
         // Validate now what would otherwise fail on the first request.
         config.try_retry_mode()?;
@@ -829,6 +835,26 @@ impl ConfigBuilder {
     /// 10,240 by default; botocore accepts up to 10,485,760).
     pub fn request_min_compression_size_bytes(mut self, bytes: u64) -> Self {
         self.0.explicit.request_min_compression_size_bytes = Some(bytes);
+        self
+    }
+    /// S3 Transfer Acceleration endpoints (botocore's `s3={'use_accelerate_endpoint': True}`,
+    /// profile `s3 = use_accelerate_endpoint = true`).
+    pub fn s3_use_accelerate_endpoint(mut self, on: bool) -> Self {
+        self.0.explicit.s3_use_accelerate_endpoint = Some(on);
+        self
+    }
+    /// Whether an S3 access-point ARN's region wins over the client's (botocore's
+    /// `s3={'use_arn_region': ..}`, `AWS_S3_USE_ARN_REGION`, profile `s3_use_arn_region`;
+    /// on by default).
+    pub fn s3_use_arn_region(mut self, on: bool) -> Self {
+        self.0.explicit.s3_use_arn_region = Some(on);
+        self
+    }
+    /// In us-east-1, S3's regional endpoint (`true`, botocore's `regional`) or the global
+    /// `s3.amazonaws.com` (`false`, `legacy`); botocore's `s3={'us_east_1_regional_endpoint':
+    /// ..}`, `AWS_S3_US_EAST_1_REGIONAL_ENDPOINT`.
+    pub fn s3_us_east_1_regional_endpoint(mut self, regional: bool) -> Self {
+        self.0.explicit.s3_us_east_1_regional_endpoint = Some(regional);
         self
     }
     /// Speaks `protocol` instead of the one botocore would pick, when the service supports it.

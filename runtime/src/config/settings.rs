@@ -273,6 +273,7 @@ pub(crate) const KNOWN_VARIABLES: &[&str] = &[
     "AWS_SDK_UA_APP_ID",
     "AWS_EXECUTION_ENV",
     "AWS_DISABLE_HOST_PREFIX_INJECTION",
+    "BOTOCORE_TCP_KEEPALIVE",
 ];
 
 /// Service ids whose `AWS_ENDPOINT_URL_<SERVICE>` [`super::Config::from_env`] captures.

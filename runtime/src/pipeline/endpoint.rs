@@ -96,6 +96,7 @@ pub(crate) fn endpoint_config(
             _ => return Err(invalid(&origin, &v, "preferred, required or disabled")),
         },
     };
+    let explicit = &config.explicit;
     Ok(EndpointConfig {
         region: config.region().map(str::to_string),
         use_fips: config.use_fips(),
@@ -106,11 +107,22 @@ pub(crate) fn endpoint_config(
             S3AddressingStyle::Virtual => Some(false),
             S3AddressingStyle::Auto => None,
         },
-        use_arn_region: config.try_bool(USE_ARN_REGION.0, USE_ARN_REGION.1)?,
+        accelerate: match explicit.s3_use_accelerate_endpoint {
+            Some(on) => on,
+            // The profile's `s3 =` section only: botocore has no environment variable for it.
+            None => config.try_bool(ACCELERATE, "")?.unwrap_or(false),
+        },
+        use_arn_region: match explicit.s3_use_arn_region {
+            Some(on) => Some(on),
+            None => config.try_bool(USE_ARN_REGION.0, USE_ARN_REGION.1)?,
+        },
         disable_multi_region_access_points: config
             .try_bool(DISABLE_MRAP.0, DISABLE_MRAP.1)?
             .unwrap_or(false),
-        s3_use_global_endpoint: legacy_or_regional(config, S3_US_EAST_1)?,
+        s3_use_global_endpoint: match explicit.s3_us_east_1_regional_endpoint {
+            Some(regional) => Some(!regional),
+            None => legacy_or_regional(config, S3_US_EAST_1)?,
+        },
         sts_use_global_endpoint: legacy_or_regional(config, STS_REGIONAL)?.unwrap_or(false),
         account_id_endpoint_mode: Some(account_id_endpoint_mode),
         ..EndpointConfig::default()
@@ -120,6 +132,7 @@ pub(crate) fn endpoint_config(
 /// botocore's endpoint settings: (profile key, environment variable), read by
 /// [`Config::lookup`] (`s3.` keys are sub-properties of the profile's `s3 =`).
 const USE_ARN_REGION: (&str, &str) = ("s3_use_arn_region", "AWS_S3_USE_ARN_REGION");
+const ACCELERATE: &str = "s3.use_accelerate_endpoint";
 const DISABLE_MRAP: (&str, &str) = (
     "s3_disable_multiregion_access_points",
     "AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS",
