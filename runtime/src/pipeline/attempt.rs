@@ -304,6 +304,22 @@ pub(crate) async fn parse(
         info.body_request_id = body_request_id(protocol, &bytes);
         return match protocol::parse_output(protocol, service, op, &resp, payload) {
             Ok(v) => Ok((v, info)),
+            // A body that is not even XML (truncated): botocore's `_handle_200_error` retries
+            // it as a 500. (Parsing again only on this failure path keeps successes at one
+            // parse.)
+            Err(_)
+                if protocol::rest_xml::may_hide_error(protocol, service, op, &resp)
+                    && protocol::xml::parse(&bytes).is_err() =>
+            {
+                let as_500 = Response {
+                    status: 500,
+                    ..resp
+                };
+                Err(Failure {
+                    error: service_error(service, op, protocol, &as_500),
+                    response: Some(info),
+                })
+            }
             Err(e) => Err(Failure {
                 error: Error::new(
                     ErrorKind::ResponseParse,

@@ -17,7 +17,7 @@ use super::errors::{from_status, is_generic_error};
 use super::rest::{self, BodyFormat};
 use super::xml::{self, Element};
 use super::{empty_slots, ErrorParts, ParseError, Request, Response, SerializeError};
-use crate::schema::{Kind, Operation, Protocol, Service, Shape, EVENT_STREAM, PAYLOAD};
+use crate::schema::{Kind, Member, Operation, Protocol, Service, Shape, EVENT_STREAM, PAYLOAD};
 use crate::types::Body;
 use crate::value::Value;
 
@@ -47,9 +47,24 @@ pub fn parse_output(
 /// Whether a successful (2xx) response is really an S3 error (botocore's `_handle_200_error`,
 /// registered for every S3 operation): status 200, an operation whose output is not an event
 /// stream nor a raw blob/string payload, and a non-empty body that is an `<Error>` document or
-/// is not XML at all (a truncated response). botocore then rewrites the status to 500 so that
-/// it is retried: the pipeline should do the same and hand the response to [`parse_error`].
+/// does not start as XML. botocore then rewrites the status to 500 so that it is retried: the
+/// pipeline does the same and hands the response to [`parse_error`].
+///
+/// Only the root element is read here, so a success body is parsed once, by
+/// [`parse_output`]; a body that starts as XML but breaks off later (a truncated response)
+/// fails that parse, and [`may_hide_error`] tells the pipeline to treat it the same way.
 pub fn error_in_success(
+    protocol: Protocol,
+    service: &'static Service,
+    op: &'static Operation,
+    response: &Response<'_>,
+) -> bool {
+    may_hide_error(protocol, service, op, response)
+        && xml::root_name(response.body).is_none_or(|root| root == "Error")
+}
+
+/// Whether this response is one whose body botocore checks for an S3 error in a 200.
+pub fn may_hide_error(
     protocol: Protocol,
     service: &'static Service,
     op: &'static Operation,
@@ -62,18 +77,12 @@ pub fn error_in_success(
     {
         return false;
     }
-    for m in op.output.members() {
-        if m.target().has(EVENT_STREAM) {
-            return false;
-        }
-        if m.has(PAYLOAD) && matches!(m.target().kind, Kind::Blob | Kind::String) {
-            return false;
-        }
-    }
-    match xml::parse(response.body) {
-        Ok(root) => root.name == "Error",
-        Err(_) => true,
-    }
+    // Event streams and raw payloads are not XML documents to look into.
+    let raw = |m: &Member| {
+        m.target().has(EVENT_STREAM)
+            || (m.has(PAYLOAD) && matches!(m.target().kind, Kind::Blob | Kind::String))
+    };
+    !op.output.members().iter().any(raw)
 }
 
 /// The element holding an error's fields: S3's `<Error>` root, else `ErrorResponse/Error`.

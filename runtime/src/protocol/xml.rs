@@ -129,6 +129,22 @@ fn start_element(
     })
 }
 
+/// The root element's name, read without parsing the rest of the document; `None` when the
+/// body does not start as XML.
+pub(crate) fn root_name(body: &[u8]) -> Option<String> {
+    let mut reader = Reader::from_reader(body);
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) | Event::Empty(e) => {
+                return Some(String::from_utf8_lossy(e.name().as_ref()).into_owned())
+            }
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
+            Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {}
+            _ => return None,
+        }
+    }
+}
+
 /// Parses a whole document into its root element.
 pub fn parse(body: &[u8]) -> Result<Element, ParseError> {
     let mut reader = Reader::from_reader(body);
@@ -810,6 +826,20 @@ fn scalar_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn root_name_reads_only_the_first_element() {
+        let doc = br#"<?xml version="1.0"?><!-- c --> <Error><Code>X</Code></Error>"#;
+        assert_eq!(root_name(doc).as_deref(), Some("Error"));
+        // The rest of the document is not read: a truncated one still names its root.
+        assert_eq!(
+            root_name(b"<ListBucketResult><Na").as_deref(),
+            Some("ListBucketResult")
+        );
+        assert_eq!(root_name(b"<Empty/>").as_deref(), Some("Empty"));
+        assert_eq!(root_name(b"not xml"), None);
+        assert_eq!(root_name(b""), None);
+    }
     use crate::schema::{Kind, Member, Shape};
 
     static STR: Shape = Shape::scalar("S", Kind::String);

@@ -347,13 +347,29 @@ fn s3_errors_inside_200_are_detected() {
         &COPY_OBJECT,
         &response(200, &h, ok)
     ));
-    // A truncated body is treated as an error too (botocore retries it as a 500).
+    // A body that is not XML is an error too (botocore retries it as a 500). One that starts
+    // as XML and breaks off is left to the output parser, whose failure the pipeline treats
+    // the same way for the responses `may_hide_error` names.
     assert!(error_in_success(
         Protocol::RestXml,
         &S3,
         &COPY_OBJECT,
-        &response(200, &h, b"<CopyObjectResult><ET")
+        &response(200, &h, b"upstream timed out")
     ));
+    let truncated = response(200, &h, b"<CopyObjectResult><ET");
+    assert!(!error_in_success(
+        Protocol::RestXml,
+        &S3,
+        &COPY_OBJECT,
+        &truncated
+    ));
+    assert!(may_hide_error(
+        Protocol::RestXml,
+        &S3,
+        &COPY_OBJECT,
+        &truncated
+    ));
+    assert!(parse_output(&S3, &COPY_OBJECT, &truncated, None).is_err());
     // Streaming outputs and empty bodies are never inspected.
     assert!(!error_in_success(
         Protocol::RestXml,
