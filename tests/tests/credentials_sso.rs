@@ -197,3 +197,64 @@ async fn missing_cache_says_to_log_in() {
     let shown = err.to_string();
     assert!(shown.contains("sso login"), "{shown}");
 }
+
+/// Bearer-auth services take the profile's SSO session token when no token is given in code
+/// or the environment (botocore's `SSOTokenProvider`); expiring ones are refreshed first.
+#[tokio::test]
+async fn bearer_operations_use_the_sso_session_token() {
+    use rboto_tests::stub::{StubConnector, StubResponse};
+    let home = home("bearer");
+    std::fs::write(
+        cache_file(&home),
+        r#"{"accessToken":"sso-bearer","expiresAt":"2099-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let stub = StubConnector::new();
+    stub.fallback(StubResponse::new(
+        200,
+        vec![("content-type".into(), "application/json".into())],
+        "{}",
+    ));
+    let config = load(&home, "http://127.0.0.1:9")
+        .await
+        .to_builder()
+        .connector(stub.clone())
+        .build();
+    rboto_wire_features::Client::new(&config)
+        .with_bearer()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        stub.only_request().header("authorization"),
+        Some("Bearer sso-bearer")
+    );
+
+    // Without an sso_session, the error says where it looked.
+    let bare = home_without_sso("bearer-none");
+    let env = Env::from_map(HashMap::from([
+        ("HOME".to_string(), bare.display().to_string()),
+        ("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string()),
+    ]));
+    let config = Config::loader()
+        .env(env)
+        .load()
+        .await
+        .unwrap()
+        .to_builder()
+        .region("us-east-1")
+        .connector(stub.clone())
+        .build();
+    let err = rboto_wire_features::Client::new(&config)
+        .with_bearer()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("sso_session"), "{err}");
+}
+
+fn home_without_sso(name: &str) -> ScratchDir {
+    let dir = ScratchDir::new("rboto-sso", name, &[".aws"]).unwrap();
+    std::fs::write(dir.join(".aws/config"), "[default]\nregion = us-east-1\n").unwrap();
+    dir
+}

@@ -304,6 +304,25 @@ fn role(p: &Section, role_arn: &str) -> Result<RoleArn, ChainError> {
     })
 }
 
+/// The selected profile's `sso_session`, for bearer tokens (botocore's `SSOTokenProvider`,
+/// which serves only `sso_session` profiles, not the legacy `sso_start_url` form).
+pub(crate) fn sso_session_config(
+    config: &crate::config::Config,
+) -> Result<Option<SsoConfig>, crate::error::Error> {
+    let Some(profile) = config.profile() else {
+        return Ok(None);
+    };
+    match sso_config(config.profiles(), profile) {
+        Ok(Some(c)) if c.sso_session.is_some() => Ok(Some(c)),
+        Ok(_) => Ok(None),
+        Err(e) if e.is_skip() => Ok(None),
+        Err(e) => Err(crate::error::Error::new(
+            crate::error::ErrorKind::InvalidConfig,
+            e.message().to_string(),
+        )),
+    }
+}
+
 fn sso_config(profiles: &ProfileSet, p: &Section) -> Result<Option<SsoConfig>, ChainError> {
     let name = p.name();
     let account = p.get_nonempty("sso_account_id");

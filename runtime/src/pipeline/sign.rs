@@ -5,7 +5,7 @@ use super::attempt::Prepared;
 use super::auth::{self, Scheme};
 use super::endpoint::Endpoint;
 use crate::config::Config;
-use crate::credentials::{bearer_env_var, AuthToken};
+use crate::credentials::{bearer_env_var, profile_chain, sso, AuthToken};
 use crate::error::{Error, ErrorKind, RawModeled};
 use crate::schema::{Operation, Service, UNSIGNED_PAYLOAD};
 use crate::sigv4;
@@ -26,7 +26,7 @@ pub(crate) async fn sign(
 ) -> Result<(), Error<RawModeled>> {
     match auth::resolve(config, service, op)? {
         Scheme::Anonymous => return Ok(()),
-        Scheme::Bearer => return bearer(config, service, endpoint, headers),
+        Scheme::Bearer => return bearer(config, service, endpoint, headers).await,
         Scheme::SigV4 => {}
     }
     let signable_body = match body.bytes() {
@@ -49,8 +49,10 @@ pub(crate) async fn sign(
 }
 
 /// botocore's `BearerAuth.add_auth`: the token replaces any `Authorization` header, and is
-/// only ever sent over TLS since it is the credential itself.
-fn bearer(
+/// only ever sent over TLS since it is the credential itself. The token is the explicit one,
+/// else the service's environment variable, else the profile's SSO session token (botocore's
+/// token provider chain: `SSOTokenProvider`, refreshed through SSO OIDC as credentials are).
+async fn bearer(
     config: &Config,
     service: &'static Service,
     endpoint: &Endpoint,
@@ -59,19 +61,21 @@ fn bearer(
     let env_var = bearer_env_var(service.signing_name);
     let token = match &config.auth_token {
         Some(t) => t.clone(),
-        None => config
-            .env
-            .get(&env_var)
-            .map(AuthToken::new)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::NoCredentials,
-                    format!(
-                        "Unable to locate authorization token (looked in: explicit config, \
-                         environment variable {env_var})"
-                    ),
-                )
-            })?,
+        None => match config.env.get(&env_var) {
+            Some(t) => AuthToken::new(t),
+            None => match profile_chain::sso_session_config(config).map_err(raw)? {
+                Some(sso) => AuthToken::new(sso_token(config, &sso).await.map_err(raw)?),
+                None => {
+                    return Err(Error::new(
+                        ErrorKind::NoCredentials,
+                        format!(
+                            "Unable to locate authorization token (looked in: explicit config, \
+                             environment variable {env_var}, the profile's sso_session)"
+                        ),
+                    ))
+                }
+            },
+        },
     };
     if !endpoint.scheme.eq_ignore_ascii_case("https") {
         return Err(Error::new(
@@ -82,6 +86,20 @@ fn bearer(
     headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
     headers.push(("Authorization".into(), format!("Bearer {}", token.token())));
     Ok(())
+}
+
+/// The SSO session's token, boxed behind a declared type: refreshing it is itself a call
+/// through this pipeline, and the compiler needs the recursion cut at a named future.
+fn sso_token<'a>(
+    config: &'a Config,
+    sso: &'a profile_chain::SsoConfig,
+) -> crate::http::BoxFuture<'a, Result<String, Error>> {
+    Box::pin(sso::access_token(config, sso))
+}
+
+/// A runtime error as the pipeline's (no modeled exception can be one).
+fn raw(e: Error) -> Error<RawModeled> {
+    e.map_modeled(|never| match never {})
 }
 
 /// The `X-Amz-*` query parameters (already encoded) that presign `prepared` (its headers
