@@ -96,6 +96,7 @@ pub(crate) struct Explicit {
     pub s3_use_accelerate_endpoint: Option<bool>,
     pub s3_use_arn_region: Option<bool>,
     pub s3_us_east_1_regional_endpoint: Option<bool>,
+    pub auth_scheme_preference: Option<Vec<String>>,
 }
 
 /// Settings shared by every client made from it. Cheap to clone.
@@ -512,6 +513,28 @@ impl Config {
             .unwrap_or(false)
     }
 
+    /// botocore's `auth_scheme_preference`: explicit, `AWS_AUTH_SCHEME_PREFERENCE`, profile;
+    /// scheme names without namespace (`sigv4`, `httpBearerAuth`, `noAuth`), most preferred
+    /// first. Empty unless set.
+    pub fn auth_scheme_preference(&self) -> Vec<String> {
+        if let Some(list) = &self.explicit.auth_scheme_preference {
+            return list.clone();
+        }
+        let Some((value, _)) = self.lookup("auth_scheme_preference", "AWS_AUTH_SCHEME_PREFERENCE")
+        else {
+            return Vec::new();
+        };
+        value
+            .split(',')
+            .map(|item| {
+                item.chars()
+                    .filter(|c| !matches!(c, ' ' | '\t'))
+                    .collect::<String>()
+            })
+            .filter(|item| !item.is_empty())
+            .collect()
+    }
+
     /// S3's `addressing_style` (profile `s3 =` sub-property): `auto` unless set.
     pub fn s3_addressing_style(&self) -> S3AddressingStyle {
         self.try_s3_addressing_style().unwrap_or_default()
@@ -855,6 +878,16 @@ impl ConfigBuilder {
     /// ..}`, `AWS_S3_US_EAST_1_REGIONAL_ENDPOINT`.
     pub fn s3_us_east_1_regional_endpoint(mut self, regional: bool) -> Self {
         self.0.explicit.s3_us_east_1_regional_endpoint = Some(regional);
+        self
+    }
+    /// The auth schemes to prefer when an operation offers several (botocore's
+    /// `auth_scheme_preference`), most preferred first: `["httpBearerAuth", "sigv4"]`.
+    pub fn auth_scheme_preference<S: Into<String>>(
+        mut self,
+        schemes: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.0.explicit.auth_scheme_preference =
+            Some(schemes.into_iter().map(Into::into).collect());
         self
     }
     /// Speaks `protocol` instead of the one botocore would pick, when the service supports it.

@@ -274,6 +274,7 @@ pub(crate) const KNOWN_VARIABLES: &[&str] = &[
     "AWS_EXECUTION_ENV",
     "AWS_DISABLE_HOST_PREFIX_INJECTION",
     "BOTOCORE_TCP_KEEPALIVE",
+    "AWS_AUTH_SCHEME_PREFERENCE",
 ];
 
 /// Service ids whose `AWS_ENDPOINT_URL_<SERVICE>` [`super::Config::from_env`] captures.

@@ -38,7 +38,7 @@ pub(crate) fn resolve(
     if config.anonymous {
         return Ok(Scheme::Anonymous);
     }
-    let modeled = modeled(service, op)?;
+    let modeled = modeled(config, service, op)?;
     Ok(prefer_env_bearer(config, service, modeled))
 }
 
@@ -74,10 +74,36 @@ fn prefer_env_bearer(config: &Config, service: &'static Service, scheme: Scheme)
     scheme
 }
 
-/// The scheme the model asks for.
-fn modeled(service: &'static Service, op: &'static Operation) -> Result<Scheme, Error<RawModeled>> {
+/// botocore's `resolve_auth_scheme_preference`: the operation's schemes the user prefers, in
+/// the user's order (named without namespace: `sigv4`, `sigv4a`, `httpBearerAuth`, `noAuth`),
+/// then the rest in the model's order. Preferred schemes the operation lacks are ignored.
+fn by_preference(preference: &[String], auth: &[&'static str]) -> Vec<&'static str> {
+    let short = |id: &str| id.rsplit('#').next().unwrap_or(id).to_string();
+    let mut ordered: Vec<&'static str> = preference
+        .iter()
+        .filter_map(|p| auth.iter().copied().find(|id| short(id) == *p))
+        .collect();
+    for id in auth {
+        if !ordered.contains(id) {
+            ordered.push(id);
+        }
+    }
+    ordered
+}
+
+/// The scheme the model asks for, with the user's `auth_scheme_preference` applied to an
+/// operation's `auth` list (as botocore does; not to `authtype` or the service's list).
+fn modeled(
+    config: &Config,
+    service: &'static Service,
+    op: &'static Operation,
+) -> Result<Scheme, Error<RawModeled>> {
     if !op.auth.is_empty() {
-        return from_auth_list(service, op, op.auth);
+        let preference = config.auth_scheme_preference();
+        if preference.is_empty() {
+            return from_auth_list(service, op, op.auth);
+        }
+        return from_auth_list(service, op, &by_preference(&preference, op.auth));
     }
     // `authtype` is only read by the model reader into flags: `none` is NO_AUTH and
     // `v4-unsigned-body` still signs SigV4 (with an unsigned payload).

@@ -175,3 +175,36 @@ fn anonymous_config_outranks_model_and_environment() {
         );
     }
 }
+
+static TOKEN_OR_V4: Operation = Operation::new("Either", "POST", "/", UNIT, UNIT)
+    .auth(&["aws.auth#sigv4", "smithy.api#httpBearerAuth"]);
+
+#[test]
+fn auth_scheme_preference_reorders_an_operation_auth_list() {
+    let prefer = |pref: &str| {
+        let config = with_env("AWS_AUTH_SCHEME_PREFERENCE", pref);
+        super::resolve(&config, &V4, &TOKEN_OR_V4).unwrap()
+    };
+    assert_eq!(resolve(&V4, &TOKEN_OR_V4).unwrap(), Scheme::SigV4);
+    assert_eq!(prefer("httpBearerAuth, sigv4"), Scheme::Bearer);
+    // Schemes the operation lacks, or rboto cannot sign, are passed over.
+    assert_eq!(prefer("sigv4a,\thttpBearerAuth"), Scheme::Bearer);
+    assert_eq!(prefer("noAuth"), Scheme::SigV4);
+    // Only an operation's `auth` list is reordered, as botocore does.
+    assert_eq!(
+        super::resolve(
+            &with_env("AWS_AUTH_SCHEME_PREFERENCE", "noAuth"),
+            &V4,
+            &PLAIN
+        )
+        .unwrap(),
+        Scheme::SigV4
+    );
+    let code = Config::builder()
+        .auth_scheme_preference(["httpBearerAuth"])
+        .build();
+    assert_eq!(
+        super::resolve(&code, &V4, &TOKEN_OR_V4).unwrap(),
+        Scheme::Bearer
+    );
+}
