@@ -407,3 +407,54 @@ fn sso_config(profiles: &ProfileSet, p: &Section) -> Result<Option<SsoConfig>, C
         sso_registration_scopes: scopes,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(config: &str, credentials: &str) -> BaseProvider {
+        let profiles = ProfileSet::parse(config, credentials).unwrap();
+        resolve(&profiles, "p").unwrap().base
+    }
+
+    fn login() -> BaseProvider {
+        BaseProvider::Login {
+            session: "s".into(),
+        }
+    }
+
+    #[test]
+    fn login_session_sits_where_botocore_puts_it() {
+        let p = "[profile p]\nlogin_session = s\n";
+        assert_eq!(base(p, ""), login());
+        // SSO and the credentials file's keys come first...
+        let sso = format!("{p}sso_start_url = https://x/start\nsso_region = us-east-1\n");
+        assert!(matches!(base(&sso, ""), BaseProvider::Sso(_)));
+        let keys = "[p]\naws_access_key_id = A\naws_secret_access_key = B\n";
+        assert!(matches!(
+            base(p, keys),
+            BaseProvider::AccessKey {
+                from_credentials_file: true,
+                ..
+            }
+        ));
+        // ...credential_process and the config file's keys after.
+        let later = format!(
+            "{p}credential_process = run\naws_access_key_id = A\naws_secret_access_key = B\n"
+        );
+        assert_eq!(base(&later, ""), login());
+    }
+
+    #[test]
+    fn a_login_profile_can_source_a_role() {
+        let profiles = ProfileSet::parse(
+            "[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = web\n\
+             login_session = ignored\n[profile web]\nlogin_session = s\n",
+            "",
+        )
+        .unwrap();
+        let chain = resolve(&profiles, "p").unwrap();
+        assert_eq!(chain.base, login());
+        assert_eq!(chain.roles.len(), 1);
+    }
+}
