@@ -236,11 +236,11 @@ async fn cache_directory_comes_from_the_environment() {
         &elsewhere.join(SESSION_FILE),
         &cache_json("2099-01-01T00:00:00Z", None),
     );
-    let dir = elsewhere.display().to_string();
+    // botocore expands variables in it, so `$HOME/...` works.
     let info = load(env(
         &home,
         NOWHERE,
-        &[("AWS_LOGIN_CACHE_DIRECTORY", dir.as_str())],
+        &[("AWS_LOGIN_CACHE_DIRECTORY", "$HOME/elsewhere")],
     ))
     .await
     .inspect_credentials()

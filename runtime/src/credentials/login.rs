@@ -35,18 +35,53 @@ const REQUIRED_FIELDS: [&str; 4] = ["accessToken", "refreshToken", "dpopKey", "c
 /// The provider name on the credentials (botocore's `METHOD`).
 pub const PROVIDER: &str = "login";
 
-/// The directory `aws login` caches sessions in: `$AWS_LOGIN_CACHE_DIRECTORY` (with `~`
-/// expanded) or `~/.aws/login/cache`.
+/// The directory `aws login` caches sessions in: `$AWS_LOGIN_CACHE_DIRECTORY` (with `$VAR`s
+/// and `~` expanded, as botocore does) or `~/.aws/login/cache`.
 pub fn cache_dir(config: &Config) -> Result<PathBuf, Error> {
     let env = config.env();
     let dir = env
         .get("AWS_LOGIN_CACHE_DIRECTORY")
+        .map(|d| expand_vars(&d, &|k| env.get(k)))
         .unwrap_or_else(|| "~/.aws/login/cache".to_string());
     expand_home(&dir, &|k| env.get(k), Platform::current())
         .map(PathBuf::from)
         .ok_or_else(|| {
             load_error("cannot find the login token cache: no home directory (HOME)".into())
         })
+}
+
+/// Python's `os.path.expandvars` on POSIX: `$NAME` and `${NAME}` become the variable's value;
+/// unset variables and anything malformed are left as written.
+fn expand_vars(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (name, len) = match after.strip_prefix('{') {
+            Some(braced) => match braced.find('}') {
+                Some(end) => (&braced[..end], end + 2),
+                None => ("", 0),
+            },
+            None => {
+                let end = after.find(|c: char| !is_name(c)).unwrap_or(after.len());
+                (&after[..end], end)
+            }
+        };
+        match lookup(name).filter(|_| !name.is_empty()) {
+            Some(value) => {
+                out.push_str(&value);
+                rest = &after[len..];
+            }
+            None => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The cache file of session `session`: `<cache dir>/<sha256 hex of the name>.json`.
@@ -548,6 +583,21 @@ OpLq3eLNJftiygYfEm0VI1euzjoXBq99MA==\n\
             sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn cache_directory_variables_expand_like_python() {
+        let env = |k: &str| match k {
+            "XDG" => Some("/x".to_string()),
+            "U" => Some("u".to_string()),
+            _ => None,
+        };
+        assert_eq!(expand_vars("$XDG/aws/${U}/c", &env), "/x/aws/u/c");
+        assert_eq!(
+            expand_vars("$NOPE/${NOPE}/$/${XDG", &env),
+            "$NOPE/${NOPE}/$/${XDG"
+        );
+        assert_eq!(expand_vars("a$XDG$U", &env), "a/xu");
     }
 
     #[test]
