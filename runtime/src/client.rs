@@ -196,6 +196,30 @@ impl ServiceClient {
         op: &'static Operation,
         input: Value,
     ) -> Result<(Value, ResponseMetadata), Error<RawModeled>> {
+        self.call_value_with(op, input, None).await
+    }
+
+    /// [`Self::call_dyn`] with headers computed once from the request's method and full URL,
+    /// after serialization and endpoint resolution and before the first attempt (botocore's
+    /// `before-call` event), so every retry sends the same ones. The login credential provider
+    /// adds its DPoP proof this way.
+    pub(crate) async fn call_dyn_with_headers(
+        &self,
+        op: &'static Operation,
+        input: Value,
+        headers: &BeforeCall<'_>,
+    ) -> Result<Value, Error<RawModeled>> {
+        self.call_value_with(op, input, Some(headers))
+            .await
+            .map(|(value, _)| value)
+    }
+
+    async fn call_value_with(
+        &self,
+        op: &'static Operation,
+        input: Value,
+        before_call: Option<&BeforeCall<'_>>,
+    ) -> Result<(Value, ResponseMetadata), Error<RawModeled>> {
         let svc = self.inner.service;
         if std::ptr::eq(op, &crate::schema::MISSING_OPERATION) {
             // Only a generated crate whose embedded model did not read gets here.
@@ -224,6 +248,11 @@ impl ServiceClient {
             &self.inner.user_agent,
             config.inject_host_prefix(),
         );
+        if let Some(hook) = before_call {
+            let extra = hook(prepared.method, &prepared.url)
+                .map_err(|e| ctx(e.map_modeled(|n| match n {})))?;
+            prepared.headers.extend(extra);
+        }
         let attempts = self.attempts(op, protocol, http, &endpoint, &mut prepared);
         let result = match config.http.operation_timeout {
             Some(limit) => match tokio::time::timeout(limit, attempts).await {
@@ -437,6 +466,11 @@ impl ServiceClient {
         attempt::parse(svc, op, protocol, response).await
     }
 }
+
+/// Computes extra headers from a request's method and full URL (see
+/// [`ServiceClient::call_dyn_with_headers`]).
+pub(crate) type BeforeCall<'a> =
+    dyn Fn(&str, &str) -> Result<Vec<(String, String)>, Error> + Send + Sync + 'a;
 
 /// A retryable failure that cannot be retried because the body was a one-shot stream.
 fn not_replayable(error: Error<RawModeled>) -> Error<RawModeled> {

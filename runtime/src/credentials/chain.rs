@@ -1,7 +1,7 @@
 //! The default credential chain (see the module docs of [`super`]).
 
 use super::profile_chain::{self, BaseProvider, ChainError, ProfileChain};
-use super::{container, from_env, imds, process, sso, sts, BoxFuture, Credentials};
+use super::{container, from_env, imds, login, process, sso, sts, BoxFuture, Credentials};
 use super::{MfaTokenProvider, ProvideCredentials};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
@@ -95,7 +95,7 @@ impl DefaultChain {
         })
     }
 
-    /// Providers 2–7, all driven by the selected profile (and web identity by the environment).
+    /// Providers 2–8, all driven by the selected profile (and web identity by the environment).
     async fn profile(&self) -> Result<Outcome, Error> {
         let name = self.config.profile_name().to_string();
         let chain = profile_chain::resolve(self.config.profiles(), &name);
@@ -133,7 +133,7 @@ impl DefaultChain {
             Ok(chain) => self.run_chain(chain).await.map(Outcome::Found),
             Err(e) if e.is_skip() => Ok(Outcome::Skipped(format!(
                 "assume-role, assume-role-with-web-identity, sso, shared-credentials-file, \
-                 custom-process, config-file: {}{}",
+                 login, custom-process, config-file: {}{}",
                 e.message(),
                 self.files_note()
             ))),
@@ -191,6 +191,7 @@ impl DefaultChain {
                 .await?
             }
             BaseProvider::Sso(cfg) => sso::get_role_credentials(&self.config, cfg).await?,
+            BaseProvider::Login { session } => login::credentials(&self.config, session).await?,
             BaseProvider::Process { command } => {
                 process::run(command, self.config.profile_name()).await?
             }

@@ -12,10 +12,11 @@
 //!    profile's `web_identity_token_file` + `role_arn`;
 //! 4. `sso`: `sso_session` or the legacy `sso_start_url` keys ([`sso`]);
 //! 5. `shared-credentials-file`: static keys from `~/.aws/credentials`;
-//! 6. `custom-process`: `credential_process` ([`process`]);
-//! 7. `config-file`: static keys from `~/.aws/config`;
-//! 8. `container-role`: ECS / EKS Pod Identity ([`container`]);
-//! 9. `iam-role`: EC2 instance metadata ([`imds`]).
+//! 6. `login`: the profile's `login_session`, cached by `aws login` ([`login`]);
+//! 7. `custom-process`: `credential_process` ([`process`]);
+//! 8. `config-file`: static keys from `~/.aws/config`;
+//! 9. `container-role`: ECS / EKS Pod Identity ([`container`]);
+//! 10. `iam-role`: EC2 instance metadata ([`imds`]).
 //!
 //! [`Config::load`](crate::Config::load) wraps the chain in a [`CachingProvider`], which caches
 //! what it found and refreshes it ahead of expiry with botocore's windows.
@@ -31,6 +32,7 @@ mod cache;
 mod chain;
 pub mod container;
 pub mod imds;
+pub mod login;
 pub mod process;
 pub mod profile_chain;
 mod services;

@@ -8,6 +8,8 @@
 //! * a profile that is its own `source_profile` supplies its static keys to its role;
 //! * `credential_source` names `Environment`, `Ec2InstanceMetadata` or `EcsContainer`;
 //! * `role_arn` + `web_identity_token_file` is a web-identity base;
+//! * `login_session` comes after SSO and the credentials file's keys, before
+//!   `credential_process` and the config file's keys (botocore's `ProfileProviderBuilder`);
 //! * visiting a profile twice is a loop.
 
 use crate::profile::{ProfileSet, Section};
@@ -35,6 +37,10 @@ pub enum BaseProvider {
         role_session_name: Option<String>,
     },
     Sso(SsoConfig),
+    /// `login_session`: credentials cached by `aws login`.
+    Login {
+        session: String,
+    },
     /// `credential_process`.
     Process {
         command: String,
@@ -65,6 +71,9 @@ impl fmt::Debug for BaseProvider {
                 .field("role_session_name", role_session_name)
                 .finish(),
             BaseProvider::Sso(s) => f.debug_tuple("Sso").field(s).finish(),
+            BaseProvider::Login { session } => {
+                f.debug_struct("Login").field("session", session).finish()
+            }
             BaseProvider::Process { .. } => f.write_str("Process"),
         }
     }
@@ -230,6 +239,17 @@ pub fn resolve(profiles: &ProfileSet, selected: &str) -> Result<ProfileChain, Ch
         }
         if let Some(sso) = sso_config(profiles, profile)? {
             break BaseProvider::Sso(sso);
+        }
+        // botocore's profile providers run shared-credentials-file, then login, then
+        // credential_process, then config-file: `login_session` beats static keys only when
+        // they come from the config file.
+        if has_static(profile) && profile.is_from_credentials_file("aws_access_key_id") {
+            break static_keys(profile)?;
+        }
+        if let Some(session) = profile.get_nonempty("login_session") {
+            break BaseProvider::Login {
+                session: session.to_string(),
+            };
         }
         if has_static(profile) {
             break static_keys(profile)?;
@@ -405,4 +425,55 @@ fn sso_config(profiles: &ProfileSet, p: &Section) -> Result<Option<SsoConfig>, C
         sso_role_name: role.map(Into::into),
         sso_registration_scopes: scopes,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(config: &str, credentials: &str) -> BaseProvider {
+        let profiles = ProfileSet::parse(config, credentials).unwrap();
+        resolve(&profiles, "p").unwrap().base
+    }
+
+    fn login() -> BaseProvider {
+        BaseProvider::Login {
+            session: "s".into(),
+        }
+    }
+
+    #[test]
+    fn login_session_sits_where_botocore_puts_it() {
+        let p = "[profile p]\nlogin_session = s\n";
+        assert_eq!(base(p, ""), login());
+        // SSO and the credentials file's keys come first...
+        let sso = format!("{p}sso_start_url = https://x/start\nsso_region = us-east-1\n");
+        assert!(matches!(base(&sso, ""), BaseProvider::Sso(_)));
+        let keys = "[p]\naws_access_key_id = A\naws_secret_access_key = B\n";
+        assert!(matches!(
+            base(p, keys),
+            BaseProvider::AccessKey {
+                from_credentials_file: true,
+                ..
+            }
+        ));
+        // ...credential_process and the config file's keys after.
+        let later = format!(
+            "{p}credential_process = run\naws_access_key_id = A\naws_secret_access_key = B\n"
+        );
+        assert_eq!(base(&later, ""), login());
+    }
+
+    #[test]
+    fn a_login_profile_can_source_a_role() {
+        let profiles = ProfileSet::parse(
+            "[profile p]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = web\n\
+             login_session = ignored\n[profile web]\nlogin_session = s\n",
+            "",
+        )
+        .unwrap();
+        let chain = resolve(&profiles, "p").unwrap();
+        assert_eq!(chain.base, login());
+        assert_eq!(chain.roles.len(), 1);
+    }
 }

@@ -1,4 +1,4 @@
-//! The services the credential providers call — STS, SSO and SSO OIDC — on the schemas and
+//! The services the credential providers call — STS, SSO, SSO OIDC and Sign-In — on the schemas and
 //! endpoint rules of their generated crates.
 //!
 //! `rboto` cannot depend on `rboto-sts` (which depends on `rboto`), so it embeds the same
@@ -28,6 +28,11 @@ pub(crate) static SSO: LazyService = LazyService::new(
     include_str!("../../../sdk/sso/model.json"),
     include_str!("../../../sdk/sso/endpoint-rule-set.json"),
 );
+pub(crate) static SIGNIN: LazyService = LazyService::new(
+    "signin",
+    include_str!("../../../sdk/signin/model.json"),
+    include_str!("../../../sdk/signin/endpoint-rule-set.json"),
+);
 pub(crate) static SSO_OIDC: LazyService = LazyService::new(
     "sso-oidc",
     include_str!("../../../sdk/sso-oidc/model.json"),
@@ -55,7 +60,35 @@ pub(crate) fn client(
 
 /// `op`'s input structure with the named members set; every name must be a member of it.
 pub(crate) fn input(op: &Operation, members: Vec<(&str, Option<Value>)>) -> Result<Value, Error> {
-    let shape = op.input;
+    structure(op, op.input, members)
+}
+
+/// Member `name` of `op`'s input, itself a structure, with the named members set (for inputs
+/// whose members are nested structures, like Sign-In's `tokenInput`).
+pub(crate) fn nested_input(
+    op: &Operation,
+    name: &str,
+    members: Vec<(&str, Option<Value>)>,
+) -> Result<Value, Error> {
+    let shape = index(op.input, name)
+        .map(|i| op.input.members()[i].target())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidConfig,
+                format!(
+                    "{}: the {} model has no member {name}",
+                    op.name, op.input.name
+                ),
+            )
+        })?;
+    structure(op, shape, members)
+}
+
+fn structure(
+    op: &Operation,
+    shape: &Shape,
+    members: Vec<(&str, Option<Value>)>,
+) -> Result<Value, Error> {
     let mut slots: Vec<Option<Value>> = shape.members().iter().map(|_| None).collect();
     for (name, value) in members {
         let i = index(shape, name).ok_or_else(|| {

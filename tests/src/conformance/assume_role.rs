@@ -123,6 +123,7 @@ pub fn to_json(chain: &ProfileChain) -> Value {
             ("sso_account_id", s.sso_account_id.as_deref()),
             ("sso_role_name", s.sso_role_name.as_deref()),
         ]) }),
+        BaseProvider::Login { session } => json!({ "Login": session }),
         BaseProvider::Process { command } => json!({ "CredentialProcess": command }),
     };
     let mut out = vec![base];
