@@ -2,6 +2,7 @@
 
 pub mod chaos;
 pub mod conformance;
+pub mod loopback;
 pub mod model_files;
 pub mod moto;
 pub mod rng;

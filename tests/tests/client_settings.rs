@@ -6,13 +6,10 @@
 
 use rboto::http::HttpSettings;
 use rboto::{Config, ConfigBuilder, Credentials, ErrorKind};
+use rboto_tests::loopback::KeepAliveServer;
 use rboto_tests::stub::{CapturedRequest, StubConnector, StubResponse};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
 
 /// A builder with credentials, one attempt, the stub, and the given environment only.
 fn builder(stub: &StubConnector, env: &[(&str, &str)]) -> ConfigBuilder {
@@ -208,55 +205,18 @@ async fn s3_settings_reach_the_endpoint_rules() {
     );
 }
 
-/// A keep-alive HTTP/1.1 server on loopback that answers every request with an empty
-/// DynamoDB result after `delay`; returns its URL and how many connections it accepted.
-async fn slow_server(delay: Duration) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            count.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(async move {
-                let mut stream = BufReader::new(stream);
-                loop {
-                    let mut length = 0;
-                    loop {
-                        let mut line = String::new();
-                        if stream.read_line(&mut line).await.unwrap_or(0) == 0 {
-                            return;
-                        }
-                        let lower = line.to_ascii_lowercase();
-                        if let Some(v) = lower.strip_prefix("content-length:") {
-                            length = v.trim().parse().unwrap();
-                        }
-                        if line == "\r\n" {
-                            break;
-                        }
-                    }
-                    let mut body = vec![0; length];
-                    stream.read_exact(&mut body).await.unwrap();
-                    tokio::time::sleep(delay).await;
-                    let reply = "HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\n\
-                                 content-length: 2\r\n\r\n{}";
-                    if stream.get_mut().write_all(reply.as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (url, accepted)
-}
-
 /// Connections opened for two rounds of three concurrent calls with `max_pool_connections`.
 async fn connections_for_two_rounds(max_pool_connections: usize) -> usize {
-    let (url, accepted) = slow_server(Duration::from_millis(200)).await;
+    let server = KeepAliveServer::start(
+        "application/x-amz-json-1.0",
+        "{}",
+        Duration::from_millis(200),
+    )
+    .await;
     let config = Config::builder()
         .region("us-east-1")
         .credentials(Credentials::new("AKID", "SECRET", None))
-        .endpoint_url(url)
+        .endpoint_url(server.url.clone())
         .http(HttpSettings {
             max_pool_connections,
             ..HttpSettings::default()
@@ -269,7 +229,7 @@ async fn connections_for_two_rounds(max_pool_connections: usize) -> usize {
             result.unwrap();
         }
     }
-    accepted.load(Ordering::SeqCst)
+    server.connections()
 }
 
 /// Awaits every future, all running at once.

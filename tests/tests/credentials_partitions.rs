@@ -7,14 +7,12 @@
 use rboto::config::Env;
 use rboto::credentials::ProvideCredentials;
 use rboto::{Config, Credentials, DefaultChain};
+use rboto_tests::loopback::KeepAliveServer;
 use rboto_tests::scratch::ScratchDir;
 use rboto_tests::stub::{StubConnector, StubResponse};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
+use std::time::Duration;
 
 const ASSUME_ROLE_OK: &str =
     "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
@@ -162,61 +160,19 @@ async fn sso_in_china_goes_to_the_china_portal() {
     assert_eq!(sent.header("authorization"), None);
 }
 
-/// A keep-alive HTTP/1.1 server on loopback answering every request with `body`; returns its
-/// URL and the number of connections it has accepted.
-async fn keep_alive_server(body: &'static str) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            count.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(async move {
-                let mut stream = BufReader::new(stream);
-                loop {
-                    let mut length = 0;
-                    loop {
-                        let mut line = String::new();
-                        if stream.read_line(&mut line).await.unwrap_or(0) == 0 {
-                            return;
-                        }
-                        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                            length = v.trim().parse().unwrap();
-                        }
-                        if line == "\r\n" {
-                            break;
-                        }
-                    }
-                    let mut request_body = vec![0; length];
-                    stream.read_exact(&mut request_body).await.unwrap();
-                    let response = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: text/xml\r\ncontent-length: {}\r\n\r\n{body}",
-                        body.len()
-                    );
-                    stream
-                        .get_mut()
-                        .write_all(response.as_bytes())
-                        .await
-                        .unwrap();
-                }
-            });
-        }
-    });
-    (url, accepted)
-}
-
 #[tokio::test]
 async fn clients_of_one_config_share_one_connection_pool() {
-    let (url, accepted) = keep_alive_server(
+    let server = KeepAliveServer::start(
+        "text/xml",
         "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account>\
          </GetCallerIdentityResult></GetCallerIdentityResponse>",
+        Duration::ZERO,
     )
     .await;
     let config = Config::builder()
         .region("us-east-1")
         .credentials(Credentials::new("AKID", "SECRET", None))
-        .endpoint_url(url)
+        .endpoint_url(server.url.clone())
         .build();
     for _ in 0..2 {
         let sts = rboto_sts::Client::new(&config);
@@ -224,7 +180,7 @@ async fn clients_of_one_config_share_one_connection_pool() {
         assert_eq!(out.account.as_deref(), Some("123456789012"));
     }
     assert_eq!(
-        accepted.load(Ordering::SeqCst),
+        server.connections(),
         1,
         "the second client reused the first's connection"
     );
@@ -235,5 +191,5 @@ async fn clients_of_one_config_share_one_connection_pool() {
         .send()
         .await
         .unwrap();
-    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+    assert_eq!(server.connections(), 2);
 }

@@ -184,4 +184,4 @@ impl Proxies {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -79,7 +79,7 @@ async fn http_endpoint() -> u16 {
 }
 
 /// A fresh self-signed certificate for `localhost`: the rustls server config and its PEM.
-fn localhost_cert() -> (Arc<rustls::ServerConfig>, String) {
+pub(crate) fn localhost_cert() -> (Arc<rustls::ServerConfig>, String) {
     let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(cert.signing_key.serialize_der().into());
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
