@@ -53,6 +53,8 @@ struct Inner {
     retry: RetryState,
     /// The `User-Agent` header, the same for every call.
     user_agent: String,
+    /// The endpoint settings (region, FIPS, dual-stack, S3 options...), read once.
+    endpoint_settings: Arc<endpoint::ResolvedEndpointConfig>,
 }
 
 impl std::fmt::Debug for ServiceClient {
@@ -88,6 +90,7 @@ impl ServiceClient {
                 http,
                 retry,
                 user_agent,
+                endpoint_settings: Arc::new(endpoint::ResolvedEndpointConfig::of(config, service)),
             }),
         }
     }
@@ -103,6 +106,7 @@ impl ServiceClient {
                 http: i.http.clone(),
                 retry: RetryState::new(i.retry.config, hooks),
                 user_agent: i.user_agent.clone(),
+                endpoint_settings: i.endpoint_settings.clone(),
             }),
         }
     }
@@ -136,6 +140,11 @@ impl ServiceClient {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The endpoint settings read when this client was made.
+    pub(crate) fn endpoint_settings(&self) -> &endpoint::ResolvedEndpointConfig {
+        &self.inner.endpoint_settings
     }
 
     pub fn service(&self) -> &'static Service {
@@ -229,7 +238,7 @@ impl ServiceClient {
             ));
         }
         let config = &self.inner.config;
-        let endpoint = endpoint::resolve(config, svc, op, &input)
+        let endpoint = endpoint::resolve(config, &self.inner.endpoint_settings, svc, op, &input)
             .map_err(|e| e.with_context(op.name, None))?;
         let ctx = |e: Error<RawModeled>| e.with_context(op.name, Some(&endpoint.authority));
         #[cfg_attr(not(feature = "compression"), allow(unused_mut))]

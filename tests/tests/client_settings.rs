@@ -261,3 +261,34 @@ fn tcp_keepalive_comes_from_the_environment() {
     assert!(on.http().tcp_keepalive);
     assert!(!Config::from_env(&|_| None).unwrap().http().tcp_keepalive);
 }
+
+#[tokio::test]
+async fn endpoint_settings_are_read_once_per_client_not_per_call() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let reads = Arc::new(AtomicUsize::new(0));
+    let counter = reads.clone();
+    let env = rboto::config::Env::from_fn(move |key| {
+        if key == "AWS_USE_FIPS_ENDPOINT" {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+        None
+    });
+    let stub = stub();
+    let config = Config::loader()
+        .env(env)
+        .load_sync()
+        .unwrap()
+        .to_builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "SECRET", None))
+        .connector(stub.clone())
+        .build();
+    let ddb = rboto_dynamodb::Client::new(&config);
+    let after_client = reads.load(Ordering::SeqCst);
+    for _ in 0..3 {
+        ddb.list_tables().send().await.unwrap();
+    }
+    assert_eq!(reads.load(Ordering::SeqCst), after_client);
+    assert_eq!(stub.requests().len(), 3);
+}

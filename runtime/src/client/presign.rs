@@ -172,7 +172,7 @@ impl ServiceClient {
             )
             .with_context(op.name, None));
         }
-        let endpoint = endpoint::resolve(config, svc, op, &input)
+        let endpoint = endpoint::resolve(config, self.endpoint_settings(), svc, op, &input)
             .map_err(|e| e.with_context(op.name, None))?;
         let ctx = |e: Error<RawModeled>| e.with_context(op.name, Some(&endpoint.authority));
         let caller_headers = headers_set_by_caller(op, &input);

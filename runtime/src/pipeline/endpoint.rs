@@ -23,13 +23,19 @@ pub(crate) struct Endpoint {
 
 /// Resolves the endpoint for `op` with `input` by evaluating the service's rule set (every
 /// botocore model has one); the rule set's auth scheme supplies the signing name and region.
+/// `settings` are the client's endpoint settings, read once when it was made
+/// ([`ResolvedEndpointConfig::of`]).
 pub(crate) fn resolve(
     config: &Config,
+    settings: &ResolvedEndpointConfig,
     service: &'static Service,
     op: &'static Operation,
     input: &Value,
 ) -> Result<Endpoint, Error<RawModeled>> {
-    let cfg = endpoint_config(config, service).map_err(|e| e.map_modeled(|n| match n {}))?;
+    let cfg = match &settings.0 {
+        Ok(cfg) => cfg,
+        Err((kind, message)) => return Err(Error::new(*kind, message.clone())),
+    };
     let failed = |e: EndpointError| {
         let kind = match e {
             EndpointError::NoRegion => ErrorKind::NoRegion,
@@ -39,11 +45,11 @@ pub(crate) fn resolve(
         Error::new(kind, e.message())
     };
     if service.endpoint_rules.is_empty() {
-        return legacy(config, service, &cfg);
+        return legacy(config, service, cfg);
     }
-    endpoint::check_config(&cfg).map_err(failed)?;
+    endpoint::check_config(cfg).map_err(failed)?;
     let rules = endpoint::ruleset_for(service).map_err(failed)?;
-    let params = endpoint::params_for(rules, service, op, &cfg, input).map_err(failed)?;
+    let params = endpoint::params_for(rules, service, op, cfg, input).map_err(failed)?;
     let resolved = rules.resolve(&params).map_err(failed)?;
     let mut ep = parse_url(&resolved.url)?;
     for (name, values) in &resolved.headers {
@@ -80,6 +86,20 @@ pub(crate) fn resolve(
     ep.disable_double_encoding = scheme.is_some_and(|s| s.disable_double_encoding)
         || service.signature_version.starts_with("s3");
     Ok(ep)
+}
+
+/// A client's endpoint settings, read from its config once when the client is made rather
+/// than on every call; a setting that does not parse fails each call with the error that
+/// names it (client construction cannot fail, as boto3's `client()` does not for these).
+#[derive(Debug)]
+pub(crate) struct ResolvedEndpointConfig(Result<EndpointConfig, (ErrorKind, String)>);
+
+impl ResolvedEndpointConfig {
+    pub(crate) fn of(config: &Config, service: &'static Service) -> Self {
+        ResolvedEndpointConfig(
+            endpoint_config(config, service).map_err(|e| (e.kind(), e.message().to_string())),
+        )
+    }
 }
 
 /// The endpoint-relevant settings of `config` for `service` (public as
