@@ -11,6 +11,7 @@
 //! `hostPrefix` expansion ([`expand_host_prefix`]) and the JSON/CBOR codecs' shared parts
 //! ([`codec`]).
 
+pub(crate) mod aws_chunked;
 #[cfg(feature = "cbor")]
 pub mod cbor;
 pub(crate) mod checksum;
@@ -46,6 +47,12 @@ pub struct Request {
     pub body: Body,
     /// The expanded `hostPrefix` (e.g. `data-`), to prepend to the endpoint host.
     pub host_prefix: Option<String>,
+    /// The checksum owed for a body that is not in memory: whether it goes in a header or an
+    /// `aws-chunked` trailer depends on the endpoint's scheme, unknown while serializing.
+    pub(crate) streamed_checksum: Option<checksum::Algorithm>,
+    /// The payload hash to sign when the body cannot be hashed from memory: the SHA-256 of a
+    /// body read ahead, or `STREAMING-UNSIGNED-PAYLOAD-TRAILER`.
+    pub(crate) payload_hash: Option<String>,
 }
 
 impl Request {
@@ -57,6 +64,8 @@ impl Request {
             headers: Vec::new(),
             body: Body::empty(),
             host_prefix: None,
+            streamed_checksum: None,
+            payload_hash: None,
         }
     }
 
