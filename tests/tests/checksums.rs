@@ -1,6 +1,7 @@
-//! Flexible checksums as they leave the pipeline (through the stub connector): every
-//! algorithm's header for a body in memory, the `aws-chunked` body with a trailing checksum for
-//! a file over HTTPS, and the header form botocore uses over plain HTTP.
+//! Flexible checksums and SSE-C keys as they leave the pipeline (through the stub connector):
+//! every algorithm's header for a body in memory, the `aws-chunked` body with a trailing
+//! checksum for a file over HTTPS, the header form botocore uses over plain HTTP, and the
+//! encoded SSE-C key with its MD5; then round trips through moto.
 
 use rboto::{Body, Config, Credentials, ErrorKind};
 use rboto_s3::types::ChecksumAlgorithm;
@@ -311,4 +312,76 @@ async fn a_file_over_http_gets_a_header_checksum_and_a_signed_payload() {
     assert_eq!(sent.header("content-encoding"), None);
     assert_eq!(sent.header("x-amz-trailer"), None);
     assert_eq!(sent.header("x-amz-content-sha256"), Some(SHA256_HEX));
+}
+
+// ---------------------------------------------------------------------------------------------
+// SSE-C
+// ---------------------------------------------------------------------------------------------
+
+// A 32-byte key; base64 and MD5 from `printf %s KEY | base64` and `| openssl md5 -binary | base64`.
+const KEY: &str = "0123456789abcdef0123456789abcdef";
+const KEY_B64: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+const KEY_MD5: &str = "hRasmdxgYDKV3nvbahU1MA==";
+
+#[tokio::test]
+async fn sse_c_keys_are_sent_encoded_with_their_md5() {
+    let stub = StubConnector::new();
+    let s3 = rboto_s3::Client::new(&config(&stub, None));
+    s3.put_object()
+        .bucket("bucket")
+        .key("secret")
+        .body(HELLO)
+        .sse_customer_algorithm("AES256")
+        .sse_customer_key(KEY)
+        .send()
+        .await
+        .expect("put_object");
+    s3.copy_object()
+        .bucket("bucket")
+        .key("copy")
+        .copy_source("bucket/secret")
+        .copy_source_sse_customer_algorithm("AES256")
+        .copy_source_sse_customer_key(KEY)
+        .sse_customer_algorithm("AES256")
+        .sse_customer_key(KEY)
+        .send()
+        .await
+        .expect("copy_object");
+    // A caller who gives the MD5 has encoded the key: both go as given, as in botocore.
+    s3.get_object()
+        .bucket("bucket")
+        .key("secret")
+        .sse_customer_algorithm("AES256")
+        .sse_customer_key(KEY_B64)
+        .sse_customer_key_md5(KEY_MD5)
+        .send()
+        .await
+        .expect("get_object");
+    let requests = stub.requests();
+    let (put, copy, get) = (&requests[0], &requests[1], &requests[2]);
+    for (name, req) in [("put", put), ("copy", copy), ("get", get)] {
+        assert_eq!(
+            req.header("x-amz-server-side-encryption-customer-key"),
+            Some(KEY_B64),
+            "{name}"
+        );
+        assert_eq!(
+            req.header("x-amz-server-side-encryption-customer-key-md5"),
+            Some(KEY_MD5),
+            "{name}"
+        );
+        assert_eq!(
+            req.header("x-amz-server-side-encryption-customer-algorithm"),
+            Some("AES256"),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        copy.header("x-amz-copy-source-server-side-encryption-customer-key"),
+        Some(KEY_B64)
+    );
+    assert_eq!(
+        copy.header("x-amz-copy-source-server-side-encryption-customer-key-md5"),
+        Some(KEY_MD5)
+    );
 }

@@ -27,6 +27,7 @@ pub(crate) mod response_checksum;
 pub mod rest;
 pub mod rest_json;
 pub mod rest_xml;
+mod sse_c;
 mod token;
 pub mod xml;
 
@@ -194,6 +195,7 @@ pub fn serialize(
     mut input: Value,
 ) -> Result<Request, SerializeError> {
     json_value::to_text(op.input, &mut input)?;
+    sse_c::prepare(service, op, &mut input);
     match protocol {
         Protocol::Json => json::serialize(service, op, input),
         Protocol::RestJson => rest_json::serialize(service, op, input),
