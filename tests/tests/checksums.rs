@@ -385,3 +385,106 @@ async fn sse_c_keys_are_sent_encoded_with_their_md5() {
         Some(KEY_MD5)
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Against moto (plain HTTP, SigV4 verification on)
+// ---------------------------------------------------------------------------------------------
+
+/// A file sent with a CRC64NVME header checksum (read ahead over HTTP) comes back with the same
+/// checksum, which `get_object` checks the downloaded bytes against: a wrong digest on either
+/// side would fail the read.
+#[tokio::test]
+async fn moto_round_trips_a_file_and_its_checksum() {
+    let s = rboto_tests::moto::take_turn();
+    let s3 = rboto_s3::Client::new(&s.config());
+    s3.create_bucket()
+        .bucket("sums")
+        .send()
+        .await
+        .expect("create_bucket");
+    let dir = ScratchDir::new("rboto-checksums", "moto-file", &[]).unwrap();
+    let data: Vec<u8> = (0..150_000u32).map(|i| (i * 13 % 253) as u8).collect();
+    let path = file_with(&dir, "data.bin", &data);
+    s3.put_object()
+        .bucket("sums")
+        .key("data.bin")
+        .body(Body::from_path(&path).await.unwrap())
+        .checksum_algorithm(ChecksumAlgorithm::Crc64nvme)
+        .send()
+        .await
+        .expect("put_object from a file");
+    let got = s3
+        .get_object()
+        .bucket("sums")
+        .key("data.bin")
+        .send()
+        .await
+        .expect("get_object");
+    let sent = got
+        .checksum_crc64nvme
+        .clone()
+        .expect("the checksum comes back");
+    assert_eq!(sent.len(), 12, "eight bytes in base64: {sent}");
+    let bytes = got
+        .body
+        .expect("body")
+        .collect()
+        .await
+        .expect("validated read");
+    assert!(bytes == data, "got {} bytes back", bytes.len());
+}
+
+/// A downloaded object's body, a stream that can be read only once, uploaded again: over plain
+/// HTTP it goes `aws-chunked` with the checksum trailing, which moto decodes and keeps.
+#[tokio::test]
+async fn moto_decodes_a_one_shot_stream_sent_aws_chunked() {
+    let s = rboto_tests::moto::take_turn();
+    let s3 = rboto_s3::Client::new(&s.config());
+    s3.create_bucket()
+        .bucket("relay")
+        .send()
+        .await
+        .expect("create_bucket");
+    let data: Vec<u8> = (0..90_000u32).map(|i| (i * 31 % 241) as u8).collect();
+    s3.put_object()
+        .bucket("relay")
+        .key("source")
+        .body(data.clone())
+        .send()
+        .await
+        .expect("put_object source");
+    let source = s3
+        .get_object()
+        .bucket("relay")
+        .key("source")
+        .send()
+        .await
+        .expect("get_object source");
+    s3.put_object()
+        .bucket("relay")
+        .key("copy")
+        .body(source.body.expect("streaming body"))
+        .checksum_algorithm(ChecksumAlgorithm::Sha256)
+        .send()
+        .await
+        .expect("put_object of a one-shot stream");
+    let got = s3
+        .get_object()
+        .bucket("relay")
+        .key("copy")
+        .send()
+        .await
+        .expect("get_object copy");
+    assert!(
+        got.checksum_sha256.is_some(),
+        "the trailer's checksum is kept"
+    );
+    assert_eq!(got.content_length, Some(data.len() as i64));
+    let bytes = got
+        .body
+        .expect("body")
+        .collect()
+        .await
+        .expect("validated read");
+    assert!(bytes == data, "got {} bytes back", bytes.len());
+}
