@@ -88,3 +88,74 @@ fn trailer(req: &mut Request, algorithm: checksum::Algorithm) {
     req.body = Body::aws_chunked(body, algorithm);
     req.payload_hash = Some(STREAMING_UNSIGNED_PAYLOAD_TRAILER.to_string());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::checksum::Algorithm;
+    use crate::schema::{prelude as p, Operation};
+
+    static OP: Operation = Operation::new("PutObject", "PUT", "/{Key}", &p::UNIT, &p::UNIT);
+
+    fn request(body: Body) -> Request {
+        let mut req = Request::new("PUT", "/k");
+        req.body = body;
+        req.headers = vec![
+            ("Content-Encoding".into(), "gzip".into()),
+            ("Content-Length".into(), "11".into()),
+        ];
+        req.streamed_checksum = Some(Algorithm::Crc32c);
+        req
+    }
+
+    #[tokio::test]
+    async fn https_wraps_the_body_and_keeps_the_callers_encoding() {
+        let mut req = request(Body::from_chunks([&b"hello "[..], b"world"]));
+        settle(&OP, "https", &mut req).await.unwrap();
+        assert_eq!(req.header("content-length"), None);
+        assert_eq!(req.header("content-encoding"), Some("gzip,aws-chunked"));
+        assert_eq!(req.header("transfer-encoding"), Some("chunked"));
+        assert_eq!(req.header("x-amz-trailer"), Some("x-amz-checksum-crc32c"));
+        assert_eq!(req.header("x-amz-decoded-content-length"), Some("11"));
+        assert_eq!(
+            req.payload_hash.as_deref(),
+            Some(STREAMING_UNSIGNED_PAYLOAD_TRAILER)
+        );
+        assert_eq!(req.streamed_checksum, None);
+        let body = std::mem::take(&mut req.body).collect().await.unwrap();
+        let crc = Algorithm::Crc32c.digest_base64(b"hello world");
+        assert_eq!(
+            body,
+            format!("6\r\nhello \r\n5\r\nworld\r\n0\r\nx-amz-checksum-crc32c:{crc}\r\n\r\n")
+        );
+    }
+
+    #[tokio::test]
+    async fn plain_http_reads_a_replayable_body_ahead_for_a_header() {
+        let mut req = request(Body::from_chunks([&b"hello "[..], b"world"]));
+        settle(&OP, "http", &mut req).await.unwrap();
+        assert_eq!(
+            req.header("x-amz-checksum-crc32c"),
+            Some(Algorithm::Crc32c.digest_base64(b"hello world").as_str())
+        );
+        assert_eq!(req.header("content-encoding"), Some("gzip"));
+        assert_eq!(req.header("x-amz-trailer"), None);
+        // `printf 'hello world' | sha256sum`
+        assert_eq!(
+            req.payload_hash.as_deref(),
+            Some("b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9")
+        );
+        let body = std::mem::take(&mut req.body).collect().await.unwrap();
+        assert_eq!(&body[..], b"hello world", "the body itself is still whole");
+    }
+
+    #[tokio::test]
+    async fn nothing_owed_changes_nothing() {
+        let mut req = request(Body::from("x"));
+        req.streamed_checksum = None;
+        settle(&OP, "https", &mut req).await.unwrap();
+        assert_eq!(req.headers.len(), 2);
+        assert_eq!(req.payload_hash, None);
+        assert_eq!(req.body.bytes().map(|b| &b[..]), Some(&b"x"[..]));
+    }
+}
