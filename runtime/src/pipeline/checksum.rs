@@ -126,7 +126,7 @@ mod tests {
         let crc = Algorithm::Crc32c.digest_base64(b"hello world");
         assert_eq!(
             body,
-            format!("6\r\nhello \r\n5\r\nworld\r\n0\r\nx-amz-checksum-crc32c:{crc}\r\n\r\n")
+            format!("b\r\nhello world\r\n0\r\nx-amz-checksum-crc32c:{crc}\r\n\r\n")
         );
     }
 
