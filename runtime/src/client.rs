@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorKind, ModeledError, RawModeled, RetryOutcome};
 use crate::http::{HttpClient, SharedConnector};
 use crate::pipeline::attempt::{self, Failure, Prepared, ResponseInfo};
+use crate::pipeline::checksum;
 #[cfg(feature = "compression")]
 use crate::pipeline::compress;
 use crate::pipeline::endpoint::{self, Endpoint};
@@ -241,10 +242,12 @@ impl ServiceClient {
         let endpoint = endpoint::resolve(config, &self.inner.endpoint_settings, svc, op, &input)
             .map_err(|e| e.with_context(op.name, None))?;
         let ctx = |e: Error<RawModeled>| e.with_context(op.name, Some(&endpoint.authority));
-        #[cfg_attr(not(feature = "compression"), allow(unused_mut))]
         let (protocol, mut req) = self.serialize(op, input).map_err(ctx)?;
         #[cfg(feature = "compression")]
         compress::maybe_compress(config, op, &mut req);
+        checksum::settle(op, &endpoint.scheme, &mut req)
+            .await
+            .map_err(ctx)?;
         let http = self.inner.http.as_ref().map_err(|e| {
             ctx(Error::new(
                 ErrorKind::InvalidConfig,

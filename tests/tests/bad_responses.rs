@@ -1577,6 +1577,8 @@ async fn get_object_bodies_are_checked_against_their_checksum_headers() {
     // is 0xebe6c6e6; the SHA-256 is from sha256sum.
     const CRC32: &str = "6+bG5g==";
     const SHA256: &str = "MV9b23bQeMQ7isAGTkoBZGErH853yGk0W/yUx1iU7dM=";
+    // CRC-64/NVME (reflected polynomial 0x9a6c9329ac4bc9b5, all-ones init and xorout) of BODY.
+    const CRC64NVME: &str = "n3hVaQAaPTQ=";
     let stub = Stub::start();
     let s3 = rboto_s3::Client::new(&stub.config());
     let object = |headers: &[(&'static str, &str)]| {
@@ -1621,11 +1623,19 @@ async fn get_object_bodies_are_checked_against_their_checksum_headers() {
             object(&[("x-amz-checksum-crc32", "AAAAAA==-3")]),
             None,
         ),
-        // CRC64NVME needs botocore's CRT; without it botocore skips it, and so does rboto.
+        // CRC64NVME (botocore computes it with its CRT) is checked, and ahead of CRC32.
         (
-            "crc64nvme only",
-            object(&[("x-amz-checksum-crc64nvme", "AAAAAAAAAAA=")]),
+            "crc64nvme matches",
+            object(&[
+                ("x-amz-checksum-crc64nvme", CRC64NVME),
+                ("x-amz-checksum-crc32", "AAAAAA=="),
+            ]),
             None,
+        ),
+        (
+            "crc64nvme differs",
+            object(&[("x-amz-checksum-crc64nvme", "AAAAAAAAAAA=")]),
+            Some("crc64nvme"),
         ),
         ("no checksum", object(&[]), None),
     ];

@@ -29,6 +29,8 @@ pub(crate) struct Prepared {
     pub headers: Vec<(String, String)>,
     /// The body; `None` once a one-shot stream has been sent.
     pub body: Option<Body>,
+    /// [`protocol::Request::payload_hash`].
+    pub payload_hash: Option<String>,
 }
 
 impl Prepared {
@@ -80,6 +82,7 @@ impl Prepared {
             uri,
             headers,
             body: Some(req.body),
+            payload_hash: req.payload_hash,
         }
     }
 
@@ -497,7 +500,7 @@ mod tests {
     /// `_handle_bytes_response` does.
     #[tokio::test]
     async fn buffered_responses_are_checked_before_parsing() {
-        let crc = crate::protocol::checksum::crc32(BODY.as_bytes());
+        let crc = crate::protocol::checksum::Algorithm::Crc32.digest_base64(BODY.as_bytes());
         assert!(parse_with(Some(("x-amz-checksum-crc32", &crc)))
             .await
             .is_ok());

@@ -4,6 +4,7 @@
 
 pub(crate) mod attempt;
 pub(crate) mod auth;
+pub(crate) mod checksum;
 // Without the feature, bodies go uncompressed: botocore's behaviour with compression disabled,
 // which every service accepts.
 #[cfg(feature = "compression")]

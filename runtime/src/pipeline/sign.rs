@@ -29,8 +29,9 @@ pub(crate) async fn sign(
         Scheme::Bearer => return bearer(config, service, endpoint, headers).await,
         Scheme::SigV4 => {}
     }
-    let signable_body = match body.bytes() {
-        Some(b) if !op.has(UNSIGNED_PAYLOAD) => sigv4::SignableBody::Bytes(b),
+    let signable_body = match (&prepared.payload_hash, body.bytes()) {
+        (Some(hash), _) => sigv4::SignableBody::Precomputed(hash),
+        (None, Some(b)) if !op.has(UNSIGNED_PAYLOAD) => sigv4::SignableBody::Bytes(b),
         _ => sigv4::SignableBody::UnsignedPayload,
     };
     let location = sigv4::SignatureLocation::Headers;

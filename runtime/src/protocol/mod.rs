@@ -11,6 +11,7 @@
 //! `hostPrefix` expansion ([`expand_host_prefix`]) and the JSON/CBOR codecs' shared parts
 //! ([`codec`]).
 
+pub(crate) mod aws_chunked;
 #[cfg(feature = "cbor")]
 pub mod cbor;
 pub(crate) mod checksum;
@@ -26,6 +27,7 @@ pub(crate) mod response_checksum;
 pub mod rest;
 pub mod rest_json;
 pub mod rest_xml;
+mod sse_c;
 mod token;
 pub mod xml;
 
@@ -46,6 +48,12 @@ pub struct Request {
     pub body: Body,
     /// The expanded `hostPrefix` (e.g. `data-`), to prepend to the endpoint host.
     pub host_prefix: Option<String>,
+    /// The checksum owed for a body that is not in memory: whether it goes in a header or an
+    /// `aws-chunked` trailer depends on the endpoint's scheme, unknown while serializing.
+    pub(crate) streamed_checksum: Option<checksum::Algorithm>,
+    /// The payload hash to sign when the body cannot be hashed from memory: the SHA-256 of a
+    /// body read ahead, or `STREAMING-UNSIGNED-PAYLOAD-TRAILER`.
+    pub(crate) payload_hash: Option<String>,
 }
 
 impl Request {
@@ -57,6 +65,8 @@ impl Request {
             headers: Vec::new(),
             body: Body::empty(),
             host_prefix: None,
+            streamed_checksum: None,
+            payload_hash: None,
         }
     }
 
@@ -185,6 +195,7 @@ pub fn serialize(
     mut input: Value,
 ) -> Result<Request, SerializeError> {
     json_value::to_text(op.input, &mut input)?;
+    sse_c::prepare(service, op, &mut input);
     match protocol {
         Protocol::Json => json::serialize(service, op, input),
         Protocol::RestJson => rest_json::serialize(service, op, input),

@@ -4,32 +4,33 @@
 //! An operation with `httpChecksum.requestValidationModeMember` (S3 `GetObject`'s
 //! `ChecksumMode`, which the request side fills with `ENABLED`) has its response checked against
 //! the first `x-amz-checksum-<algorithm>` header present, among the model's
-//! `responseAlgorithms`, in botocore's priority order of the algorithms it computes without the
-//! CRT: CRC32, SHA-1, SHA-256, SHA-512. A value with a `-` (S3's checksum of part checksums,
+//! `responseAlgorithms`, in botocore's priority order of the algorithms it computes with the CRT
+//! (`XXHASH*` aside): CRC64NVME, CRC32C, CRC32, SHA-1, SHA-256, SHA-512. A value with a `-` (S3's checksum of part checksums,
 //! `…-3`) is not a checksum of the body and is skipped, as botocore skips it. A buffered body is
 //! checked before parsing; a streamed one when its last byte has been read, so the error reaches
 //! whoever reads the stream. Like botocore's `FlexibleChecksumError`, a mismatch is not retried.
 
+use super::checksum::{Algorithm, Hasher};
 use crate::schema::{HttpChecksum, Operation};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use std::fmt;
 
-/// botocore's `_ALGORITHMS_PRIORITY_LIST`, keeping the algorithms it can compute without the CRT.
-const PRIORITY: [&str; 4] = ["crc32", "sha1", "sha256", "sha512"];
+/// botocore's `_ALGORITHMS_PRIORITY_LIST`, keeping the algorithms rboto computes.
+const PRIORITY: [Algorithm; 6] = [
+    Algorithm::Crc64Nvme,
+    Algorithm::Crc32c,
+    Algorithm::Crc32,
+    Algorithm::Sha1,
+    Algorithm::Sha256,
+    Algorithm::Sha512,
+];
 
 /// The checksum a response promises and the running digest of its body.
 pub(crate) struct Validator {
     algorithm: &'static str,
     expected: String,
     hasher: Hasher,
-}
-
-enum Hasher {
-    Crc32(crc32fast::Hasher),
-    Sha1(sha1::Sha1),
-    Sha256(sha2::Sha256),
-    Sha512(sha2::Sha512),
 }
 
 /// The body's digest differs from the one the response's header gave.
@@ -69,11 +70,11 @@ impl Validator {
             if !checksum
                 .response_algorithms
                 .iter()
-                .any(|a| a.eq_ignore_ascii_case(algorithm))
+                .any(|a| a.eq_ignore_ascii_case(algorithm.name()))
             {
                 continue;
             }
-            let Some(value) = headers.get(format!("x-amz-checksum-{algorithm}")) else {
+            let Some(value) = headers.get(algorithm.header_name()) else {
                 continue;
             };
             let expected = String::from_utf8_lossy(value.as_bytes()).into_owned();
@@ -81,7 +82,7 @@ impl Validator {
                 continue;
             }
             return Some(Validator {
-                algorithm,
+                algorithm: algorithm.name(),
                 expected,
                 hasher: Hasher::new(algorithm),
             });
@@ -91,24 +92,12 @@ impl Validator {
 
     /// Adds the next part of the body.
     pub(crate) fn update(&mut self, data: &[u8]) {
-        use sha2::Digest as _;
-        match &mut self.hasher {
-            Hasher::Crc32(h) => h.update(data),
-            Hasher::Sha1(h) => h.update(data),
-            Hasher::Sha256(h) => h.update(data),
-            Hasher::Sha512(h) => h.update(data),
-        }
+        self.hasher.update(data);
     }
 
     /// Compares the digest of everything added with the expected one.
     pub(crate) fn finish(self) -> Result<(), ChecksumMismatch> {
-        use sha2::Digest as _;
-        let digest: Vec<u8> = match self.hasher {
-            Hasher::Crc32(h) => h.finalize().to_be_bytes().to_vec(),
-            Hasher::Sha1(h) => h.finalize().to_vec(),
-            Hasher::Sha256(h) => h.finalize().to_vec(),
-            Hasher::Sha512(h) => h.finalize().to_vec(),
-        };
+        let digest = self.hasher.finish();
         // A header that is not base64 cannot match any digest.
         if STANDARD.decode(self.expected.trim()).ok().as_deref() == Some(digest.as_slice()) {
             return Ok(());
@@ -118,18 +107,6 @@ impl Validator {
             expected: self.expected,
             calculated: STANDARD.encode(&digest),
         })
-    }
-}
-
-impl Hasher {
-    fn new(algorithm: &str) -> Hasher {
-        use sha2::Digest as _;
-        match algorithm {
-            "crc32" => Hasher::Crc32(crc32fast::Hasher::new()),
-            "sha1" => Hasher::Sha1(sha1::Sha1::new()),
-            "sha256" => Hasher::Sha256(sha2::Sha256::new()),
-            _ => Hasher::Sha512(sha2::Sha512::new()),
-        }
     }
 }
 
@@ -211,10 +188,52 @@ mod tests {
         )
         .unwrap();
         assert_eq!(v.algorithm, "sha256");
-        // Algorithms computed only with botocore's CRT are not validated.
-        assert!(validator(all, &[("x-amz-checksum-crc64nvme", "AAAAAAAAAAA=")]).is_none());
+        // CRC64NVME and CRC32C outrank CRC32, in botocore's order.
+        let v = validator(
+            all,
+            &[
+                ("x-amz-checksum-crc32", CRC32),
+                ("x-amz-checksum-crc32c", "AAAAAA=="),
+                ("x-amz-checksum-crc64nvme", "AAAAAAAAAAA="),
+            ],
+        )
+        .unwrap();
+        assert_eq!(v.algorithm, "crc64nvme");
+        let v = validator(
+            all,
+            &[
+                ("x-amz-checksum-crc32", CRC32),
+                ("x-amz-checksum-crc32c", "AAAAAA=="),
+            ],
+        )
+        .unwrap();
+        assert_eq!(v.algorithm, "crc32c");
+        // Algorithms rboto does not compute are not validated.
+        assert!(validator(
+            &["MD5"],
+            &[("x-amz-checksum-md5", "AAAAAAAAAAAAAAAAAAAAAA==")]
+        )
+        .is_none());
         // Nor is an algorithm the operation does not list.
         assert!(validator(&["SHA256"], &[("x-amz-checksum-crc32", CRC32)]).is_none());
+    }
+
+    /// Every algorithm checks a body against the published check value of "123456789".
+    #[test]
+    fn crc32c_and_crc64nvme_bodies_are_validated() {
+        let all = &["CRC64NVME", "CRC32C"];
+        for (header, good) in [
+            ("x-amz-checksum-crc64nvme", "rosUhgp5mIg="),
+            ("x-amz-checksum-crc32c", "4waSgw=="),
+        ] {
+            let mut v = validator(all, &[(header, good)]).unwrap();
+            v.update(b"1234");
+            v.update(b"56789");
+            v.finish().unwrap();
+            let mut v = validator(all, &[(header, good)]).unwrap();
+            v.update(b"123456780");
+            assert!(v.finish().is_err(), "{header}");
+        }
     }
 
     #[test]

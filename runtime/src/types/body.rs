@@ -1,3 +1,5 @@
+use crate::protocol::aws_chunked::AwsChunked;
+use crate::protocol::checksum::Algorithm;
 use crate::protocol::response_checksum::{ChecksumMismatch, Validator};
 use bytes::{Bytes, BytesMut};
 use http_body::{Body as _, Frame, SizeHint};
@@ -22,6 +24,8 @@ enum Inner {
     Chunks(std::collections::VecDeque<Bytes>),
     Incoming(Stream),
     File(FileBody),
+    /// Another body sent `aws-chunked` with its checksum in a trailer.
+    AwsChunked(Box<AwsChunked>),
 }
 
 /// A file being uploaded, read in chunks as it is sent; replayable by opening it again.
@@ -164,6 +168,24 @@ impl Body {
         Body(Inner::Chunks(chunks.into_iter().map(Into::into).collect()))
     }
 
+    /// `inner` sent `aws-chunked`, its `algorithm` checksum computed on the way and sent as the
+    /// trailer (see [`crate::protocol::aws_chunked`]).
+    pub(crate) fn aws_chunked(inner: Body, algorithm: Algorithm) -> Body {
+        Body(Inner::AwsChunked(Box::new(AwsChunked::new(
+            inner, algorithm,
+        ))))
+    }
+
+    /// Whether the body can be sent only once (a response being received), so that nothing
+    /// may read it ahead of sending.
+    pub(crate) fn is_one_shot(&self) -> bool {
+        match &self.0 {
+            Inner::Incoming(_) => true,
+            Inner::AwsChunked(c) => c.is_one_shot(),
+            Inner::Bytes(_) | Inner::Chunks(_) | Inner::File(_) => false,
+        }
+    }
+
     /// The contents of the file at `path`, read as it is sent rather than loaded into memory.
     /// A retry opens the file again, so it must not change until the call returns.
     pub async fn from_path(path: impl AsRef<Path>) -> io::Result<Body> {
@@ -195,6 +217,7 @@ impl Body {
                     file: tokio::fs::File::from_std(file),
                 })))
             }
+            Inner::AwsChunked(c) => Some(Body(Inner::AwsChunked(Box::new(c.try_clone()?)))),
         }
     }
 
@@ -202,7 +225,7 @@ impl Body {
     pub fn bytes(&self) -> Option<&Bytes> {
         match &self.0 {
             Inner::Bytes(b) => Some(b),
-            Inner::Chunks(_) | Inner::Incoming(_) | Inner::File(_) => None,
+            Inner::Chunks(_) | Inner::Incoming(_) | Inner::File(_) | Inner::AwsChunked(_) => None,
         }
     }
 
@@ -213,6 +236,8 @@ impl Body {
             Inner::Chunks(c) => Some(chunks_len(c)),
             Inner::Incoming(s) => http_body::Body::size_hint(&s.body).exact(),
             Inner::File(f) => Some(f.len),
+            // Known only once every chunk has been cut: sent with chunked transfer encoding.
+            Inner::AwsChunked(_) => None,
         }
     }
 
@@ -297,6 +322,7 @@ impl http_body::Body for Body {
             Inner::Chunks(c) => Poll::Ready(c.pop_front().map(|b| Ok(Frame::data(b)))),
             Inner::Incoming(s) => s.poll_frame(cx),
             Inner::File(f) => f.poll_frame(cx),
+            Inner::AwsChunked(c) => c.poll_frame(cx),
         }
     }
 
@@ -307,6 +333,7 @@ impl http_body::Body for Body {
             // Not ended until the checksum has been checked on a last poll.
             Inner::Incoming(s) => s.validator.is_none() && s.body.is_end_stream(),
             Inner::File(f) => f.remaining == 0,
+            Inner::AwsChunked(c) => c.is_end_stream(),
         }
     }
 
@@ -316,6 +343,7 @@ impl http_body::Body for Body {
             Inner::Chunks(c) => SizeHint::with_exact(chunks_len(c)),
             Inner::Incoming(s) => s.body.size_hint(),
             Inner::File(f) => SizeHint::with_exact(f.remaining),
+            Inner::AwsChunked(_) => SizeHint::default(),
         }
     }
 }
@@ -416,6 +444,7 @@ impl fmt::Debug for Body {
             Inner::Chunks(c) => write!(f, "Body({} bytes in {} chunks)", chunks_len(c), c.len()),
             Inner::Incoming(_) => f.write_str("Body(stream)"),
             Inner::File(file) => write!(f, "Body({}, {} bytes)", file.path.display(), file.len),
+            Inner::AwsChunked(_) => f.write_str("Body(aws-chunked)"),
         }
     }
 }

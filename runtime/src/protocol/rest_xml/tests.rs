@@ -218,16 +218,42 @@ fn put_object_sends_crc32_like_botocore() {
         Some("MV9b23bQeMQ7isAGTkoBZGErH853yGk0W/yUx1iU7dM=")
     );
     assert_eq!(req.header("x-amz-checksum-crc32"), None);
+    // So are the algorithms botocore computes with its CRT; CRC32C of "Hello, world!" is 0xc8a106e5.
+    let req = put("k", "Hello, world!", Some("CRC32C"));
+    assert_eq!(req.header("x-amz-checksum-crc32c"), Some("yKEG5Q=="));
+    let req = put("k", "Hello, world!", Some("CRC64NVME"));
+    assert_eq!(req.header("x-amz-checksum-crc64nvme"), Some("n3hVaQAaPTQ="));
+    // An algorithm the model allows but nothing here computes is refused, as botocore does.
     let input = Value::Struct(vec![
         Some(Value::Body(Body::from("x"))),
         s("b"),
-        s("CRC32C"),
+        s("MD5"),
         None,
         None,
         s("k"),
         None,
     ]);
-    assert!(serialize(&S3, &PUT_OBJECT, input).is_err());
+    let err = serialize(&S3, &PUT_OBJECT, input).unwrap_err();
+    assert!(
+        err.0.contains("Unsupported checksum algorithm: md5"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_body_not_in_memory_defers_its_checksum_to_the_scheme() {
+    let input = Value::Struct(vec![
+        Some(Value::Body(Body::from_chunks([&b"Hello, "[..], b"world!"]))),
+        s("b"),
+        s("SHA1"),
+        None,
+        None,
+        s("k"),
+        None,
+    ]);
+    let req = serialize(&S3, &PUT_OBJECT, input).unwrap();
+    assert_eq!(req.header("x-amz-checksum-sha1"), None);
+    assert_eq!(req.streamed_checksum, Some(checksum::Algorithm::Sha1));
 }
 
 #[test]
@@ -272,7 +298,11 @@ fn checksum_required_operations_get_crc32_not_md5() {
     );
     assert_eq!(
         req.header("x-amz-checksum-crc32"),
-        Some(checksum::crc32(body.as_bytes()).as_str())
+        Some(
+            checksum::Algorithm::Crc32
+                .digest_base64(body.as_bytes())
+                .as_str()
+        )
     );
     assert_eq!(req.header("x-amz-sdk-checksum-algorithm"), Some("CRC32"));
     assert_eq!(req.header("content-type"), None);
@@ -289,7 +319,11 @@ fn checksum_required_operations_get_crc32_not_md5() {
     .unwrap();
     assert_eq!(
         req.header("x-amz-checksum-crc32"),
-        Some(checksum::crc32(b"<CORSConfiguration/>").as_str())
+        Some(
+            checksum::Algorithm::Crc32
+                .digest_base64(b"<CORSConfiguration/>")
+                .as_str()
+        )
     );
     assert_eq!(req.headers.len(), 1);
 }
