@@ -6,7 +6,7 @@
 //! so the pipeline is compiled once and not once per operation in the caller's crate. Only
 //! turning the response value into the typed output ([`ResponseFuture`]) is per operation.
 
-use crate::config::Config;
+use crate::config::{ChecksumWhen, Config};
 use crate::error::{Error, ErrorKind, ModeledError, RawModeled, RetryOutcome};
 use crate::http::{HttpClient, SharedConnector};
 use crate::pipeline::attempt::{self, Failure, Prepared, ResponseInfo};
@@ -16,6 +16,7 @@ use crate::pipeline::compress;
 use crate::pipeline::endpoint::{self, Endpoint};
 use crate::pipeline::sign;
 use crate::protocol;
+use crate::protocol::checksum as request_checksum;
 use crate::response::{ResponseFuture, ResponseMetadata};
 use crate::retry::{self, RetryConfig, RetryHooks, RetryKind, RetryState, RetryStats};
 use crate::schema::{Operation, Protocol, Service};
@@ -302,12 +303,27 @@ impl ServiceClient {
             ));
         }
         let protocol = self.protocol()?;
-        let req = protocol::serialize(protocol, self.inner.service, op, input).map_err(|e| {
-            Error::new(
-                ErrorKind::ParamValidation,
-                format!("invalid parameters: {e}"),
-            )
-        })?;
+        let slots = match &input {
+            Value::Struct(slots) => slots.as_slice(),
+            _ => &[],
+        };
+        let config = &self.inner.config;
+        let drop_checksum = config.request_checksum_calculation() == ChecksumWhen::WhenRequired
+            && !request_checksum::checksum_required(op)
+            && request_checksum::chosen_algorithm(op, slots).is_none();
+        let drop_validation_mode = config.response_checksum_validation()
+            == ChecksumWhen::WhenRequired
+            && !request_checksum::validation_mode_chosen(op, slots);
+        let mut req =
+            protocol::serialize(protocol, self.inner.service, op, input).map_err(|e| {
+                Error::new(
+                    ErrorKind::ParamValidation,
+                    format!("invalid parameters: {e}"),
+                )
+            })?;
+        if drop_checksum || drop_validation_mode {
+            request_checksum::keep_only_required(op, &mut req, drop_checksum, drop_validation_mode);
+        }
         Ok((protocol, req))
     }
 
@@ -475,7 +491,15 @@ impl ServiceClient {
             .send(request)
             .await
             .map_err(|e| e.map_modeled(|n| match n {}))?;
-        attempt::parse(svc, op, protocol, response).await
+        // Responses are checked when the request asked for it (botocore: the validation mode
+        // member is ENABLED, which `when_supported` sets for the caller).
+        let validate = request_checksum::validation_mode_header(op).is_some_and(|mode| {
+            prepared
+                .headers
+                .iter()
+                .any(|(n, v)| n.eq_ignore_ascii_case(mode) && v.eq_ignore_ascii_case("ENABLED"))
+        });
+        attempt::parse(svc, op, protocol, response, validate).await
     }
 }
 

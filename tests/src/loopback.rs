@@ -16,12 +16,25 @@ pub struct KeepAliveServer {
 impl KeepAliveServer {
     /// Starts a server answering `200` with `body` (of `content_type`) after `delay`.
     pub async fn start(content_type: &'static str, body: &'static str, delay: Duration) -> Self {
+        Self::start_with_headers(&[("content-type", content_type)], body, delay).await
+    }
+
+    /// [`KeepAliveServer::start`] with the given response headers.
+    pub async fn start_with_headers(
+        headers: &[(&str, &str)],
+        body: &'static str,
+        delay: Duration,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let accepted = Arc::new(AtomicUsize::new(0));
         let count = accepted.clone();
+        let head: String = headers
+            .iter()
+            .map(|(n, v)| format!("{n}: {v}\r\n"))
+            .collect();
         let reply = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n{body}",
+            "HTTP/1.1 200 OK\r\n{head}content-length: {}\r\n\r\n{body}",
             body.len()
         );
         tokio::spawn(async move {

@@ -292,3 +292,94 @@ async fn endpoint_settings_are_read_once_per_client_not_per_call() {
     assert_eq!(reads.load(Ordering::SeqCst), after_client);
     assert_eq!(stub.requests().len(), 3);
 }
+
+async fn put_object(config: &Config, stub: &StubConnector, chosen: bool) -> CapturedRequest {
+    let mut put = rboto_s3::Client::new(config)
+        .put_object()
+        .bucket("b")
+        .key("k")
+        .body(rboto::Body::from("hello"));
+    if chosen {
+        put = put.checksum_algorithm(rboto_s3::types::ChecksumAlgorithm::Sha256);
+    }
+    let _ = put.send().await;
+    stub.requests().pop().expect("a request")
+}
+
+#[tokio::test]
+async fn request_checksums_only_when_required_if_asked() {
+    use rboto::config::ChecksumWhen;
+    let stub = stub();
+    let default = put_object(&builder(&stub, &[]).build(), &stub, false).await;
+    assert!(default.header("x-amz-checksum-crc32").is_some());
+    assert_eq!(
+        default.header("x-amz-sdk-checksum-algorithm"),
+        Some("CRC32")
+    );
+
+    let required = builder(&stub, &[])
+        .request_checksum_calculation(ChecksumWhen::WhenRequired)
+        .build();
+    let sent = put_object(&required, &stub, false).await;
+    assert_eq!(sent.header("x-amz-checksum-crc32"), None);
+    assert_eq!(sent.header("x-amz-sdk-checksum-algorithm"), None);
+    // A checksum the caller chose is still sent.
+    let sent = put_object(&required, &stub, true).await;
+    assert!(sent.header("x-amz-checksum-sha256").is_some());
+
+    let from_env = builder(
+        &stub,
+        &[("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required")],
+    )
+    .build();
+    let sent = put_object(&from_env, &stub, false).await;
+    assert_eq!(sent.header("x-amz-checksum-crc32"), None);
+
+    let bad = Config::from_env(&|k| {
+        (k == "AWS_RESPONSE_CHECKSUM_VALIDATION").then(|| "sometimes".to_string())
+    })
+    .unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::InvalidConfig);
+    assert!(
+        bad.to_string().contains("AWS_RESPONSE_CHECKSUM_VALIDATION"),
+        "{bad}"
+    );
+}
+
+#[tokio::test]
+async fn response_checksums_are_checked_only_when_asked_under_when_required() {
+    use rboto::config::ChecksumWhen;
+    // An object whose CRC32 header does not match its body.
+    let server = KeepAliveServer::start_with_headers(
+        &[("x-amz-checksum-crc32", "AAAAAA==")],
+        "object body",
+        Duration::ZERO,
+    )
+    .await;
+    let get = |when: ChecksumWhen| {
+        let config = Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKID", "SECRET", None))
+            .endpoint_url(server.url.clone())
+            .max_attempts(1)
+            .response_checksum_validation(when)
+            .build();
+        async move {
+            let out = rboto_s3::Client::new(&config)
+                .get_object()
+                .bucket("b")
+                .key("k")
+                .send()
+                .await
+                .unwrap();
+            out.body.unwrap().collect().await.map(|b| b.len())
+        }
+    };
+    let err = get(ChecksumWhen::WhenSupported).await.unwrap_err();
+    assert!(err.checksum_mismatch().is_some(), "{err}");
+    assert_eq!(
+        get(ChecksumWhen::WhenRequired).await.unwrap(),
+        11,
+        "not checked"
+    );
+}

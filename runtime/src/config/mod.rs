@@ -97,6 +97,18 @@ pub(crate) struct Explicit {
     pub s3_use_arn_region: Option<bool>,
     pub s3_us_east_1_regional_endpoint: Option<bool>,
     pub auth_scheme_preference: Option<Vec<String>>,
+    pub request_checksum_calculation: Option<ChecksumWhen>,
+    pub response_checksum_validation: Option<ChecksumWhen>,
+}
+
+/// botocore's `request_checksum_calculation` / `response_checksum_validation` values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ChecksumWhen {
+    /// Whenever the operation supports it (botocore's default).
+    #[default]
+    WhenSupported,
+    /// Only when the operation requires it, or the caller asked (algorithm or mode set).
+    WhenRequired,
 }
 
 /// Settings shared by every client made from it. Cheap to clone.
@@ -249,6 +261,20 @@ impl Config {
         config.try_bool("use_fips_endpoint", "AWS_USE_FIPS_ENDPOINT")?;
         config.try_bool("use_dualstack_endpoint", "AWS_USE_DUALSTACK_ENDPOINT")?;
         config.try_s3_addressing_style()?;
+        config.try_checksum_when(
+            None,
+            (
+                "request_checksum_calculation",
+                "AWS_REQUEST_CHECKSUM_CALCULATION",
+            ),
+        )?;
+        config.try_checksum_when(
+            None,
+            (
+                "response_checksum_validation",
+                "AWS_RESPONSE_CHECKSUM_VALIDATION",
+            ),
+        )?;
         config.services_section()?;
         config.endpoint_url = config.configured_global_endpoint();
         let mut chain = credentials::DefaultChain::new(&config, explicit_profile.is_some());
@@ -533,6 +559,55 @@ impl Config {
             })
             .filter(|item| !item.is_empty())
             .collect()
+    }
+
+    /// `request_checksum_calculation`: explicit, `AWS_REQUEST_CHECKSUM_CALCULATION`, profile;
+    /// `when_supported` unless set.
+    pub fn request_checksum_calculation(&self) -> ChecksumWhen {
+        self.try_checksum_when(
+            self.explicit.request_checksum_calculation,
+            (
+                "request_checksum_calculation",
+                "AWS_REQUEST_CHECKSUM_CALCULATION",
+            ),
+        )
+        .unwrap_or_default()
+    }
+
+    /// `response_checksum_validation`: explicit, `AWS_RESPONSE_CHECKSUM_VALIDATION`, profile;
+    /// `when_supported` unless set.
+    pub fn response_checksum_validation(&self) -> ChecksumWhen {
+        self.try_checksum_when(
+            self.explicit.response_checksum_validation,
+            (
+                "response_checksum_validation",
+                "AWS_RESPONSE_CHECKSUM_VALIDATION",
+            ),
+        )
+        .unwrap_or_default()
+    }
+
+    fn try_checksum_when(
+        &self,
+        explicit: Option<ChecksumWhen>,
+        (key, var): (&str, &str),
+    ) -> Result<ChecksumWhen, Error> {
+        if let Some(w) = explicit {
+            return Ok(w);
+        }
+        match self.lookup(key, var) {
+            None => Ok(ChecksumWhen::default()),
+            Some((v, origin)) => match v.trim().to_ascii_lowercase().as_str() {
+                "when_supported" => Ok(ChecksumWhen::WhenSupported),
+                "when_required" => Ok(ChecksumWhen::WhenRequired),
+                _ => Err(Error::new(
+                    INVALID_CONFIG,
+                    format!(
+                        "{origin}: invalid {key} {v:?}: expected when_supported or when_required"
+                    ),
+                )),
+            },
+        }
     }
 
     /// S3's `addressing_style` (profile `s3 =` sub-property): `auto` unless set.
@@ -888,6 +963,16 @@ impl ConfigBuilder {
     ) -> Self {
         self.0.explicit.auth_scheme_preference =
             Some(schemes.into_iter().map(Into::into).collect());
+        self
+    }
+    /// When request checksums are computed (botocore's `request_checksum_calculation`).
+    pub fn request_checksum_calculation(mut self, when: ChecksumWhen) -> Self {
+        self.0.explicit.request_checksum_calculation = Some(when);
+        self
+    }
+    /// When response checksums are checked (botocore's `response_checksum_validation`).
+    pub fn response_checksum_validation(mut self, when: ChecksumWhen) -> Self {
+        self.0.explicit.response_checksum_validation = Some(when);
         self
     }
     /// Speaks `protocol` instead of the one botocore would pick, when the service supports it.

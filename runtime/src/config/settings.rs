@@ -275,6 +275,8 @@ pub(crate) const KNOWN_VARIABLES: &[&str] = &[
     "AWS_DISABLE_HOST_PREFIX_INJECTION",
     "BOTOCORE_TCP_KEEPALIVE",
     "AWS_AUTH_SCHEME_PREFERENCE",
+    "AWS_REQUEST_CHECKSUM_CALCULATION",
+    "AWS_RESPONSE_CHECKSUM_VALIDATION",
 ];
 
 /// Service ids whose `AWS_ENDPOINT_URL_<SERVICE>` [`super::Config::from_env`] captures.

@@ -67,6 +67,50 @@ fn algorithm_header(op: &'static Operation) -> Option<&'static str> {
     }
 }
 
+/// The header `requestValidationModeMember` is bound to (S3's `x-amz-checksum-mode`).
+pub(crate) fn validation_mode_header(op: &Operation) -> Option<&'static str> {
+    let name = op.http_checksum?.request_validation_mode_member?;
+    let m = op.input.members().iter().find(|m| m.name == name)?;
+    match m.location {
+        Location::Header => m.location_name,
+        _ => None,
+    }
+}
+
+/// Whether the caller set `requestValidationModeMember` themselves.
+pub(crate) fn validation_mode_chosen(op: &'static Operation, slots: &[Option<Value>]) -> bool {
+    op.http_checksum
+        .and_then(|c| c.request_validation_mode_member)
+        .and_then(|name| op.input.members().iter().position(|m| m.name == name))
+        .is_some_and(|i| matches!(slots.get(i), Some(Some(_))))
+}
+
+/// Takes back what `when_supported` added and `when_required` does not: a checksum the
+/// caller did not choose on an operation that does not require one, and a response
+/// validation mode the caller did not set (botocore's `request_checksum_calculation` /
+/// `response_checksum_validation = when_required`).
+pub(crate) fn keep_only_required(
+    op: &'static Operation,
+    req: &mut Request,
+    drop_checksum: bool,
+    drop_validation_mode: bool,
+) {
+    let mode_header = validation_mode_header(op).filter(|_| drop_validation_mode);
+    let algorithm_header = algorithm_header(op).filter(|_| drop_checksum);
+    req.headers.retain(|(n, _)| {
+        let optional_checksum = drop_checksum
+            && (n.len() > 15 && n[..15].eq_ignore_ascii_case("x-amz-checksum-")
+                || algorithm_header.is_some_and(|h| n.eq_ignore_ascii_case(h)));
+        let optional_mode = mode_header.is_some_and(|h| n.eq_ignore_ascii_case(h));
+        // The mode header starts `x-amz-checksum-` too: keep it unless it is the one to drop.
+        let is_mode = validation_mode_header(op).is_some_and(|h| n.eq_ignore_ascii_case(h));
+        !(optional_mode || (optional_checksum && !is_mode))
+    });
+    if drop_checksum {
+        req.streamed_checksum = None;
+    }
+}
+
 /// Whether `op` requires a request checksum.
 pub fn checksum_required(op: &Operation) -> bool {
     op.has(HTTP_CHECKSUM_REQUIRED) || op.has(REQUEST_CHECKSUM_REQUIRED)

@@ -58,7 +58,7 @@ async fn watch(messages: &[Message]) -> Vec<Option<Value>> {
         .status(200)
         .body(Body::from_chunks(chunks))
         .unwrap();
-    match parse(&SERVICE, &WATCH, Protocol::Json, response).await {
+    match parse(&SERVICE, &WATCH, Protocol::Json, response, true).await {
         Ok((Value::Struct(slots), _)) => slots,
         Ok((other, _)) => panic!("expected a structure, got {other:?}"),
         Err(f) => panic!("{}", f.error),
