@@ -123,6 +123,10 @@ impl fmt::Debug for Stubber {
     }
 }
 
+/// Stands for any value in [`Stubbed::expect_params`] (botocore's `stub.ANY`): the member must
+/// be sent, with whatever value, at any depth: `json!({"TableName": "t", "Key": ANY})`.
+pub const ANY: &str = "<rboto::stub::ANY>";
+
 fn stub_error(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::Stub, message)
 }
@@ -370,15 +374,17 @@ impl Stubbed<'_> {
     /// call with an error of kind [`ErrorKind::Stub`] naming the first member that differs,
     /// and leaves the response queued.
     ///
-    /// Parameters that do not fit the input shape are an error here, naming the member.
+    /// [`ANY`] in place of a value accepts whatever the code sent there, as long as it sent
+    /// something. Parameters that do not fit the input shape are an error here, naming the
+    /// member.
     pub fn expect_params(self, params: Json) -> Result<Self, Error> {
         self.with(|q| {
             let op = q.operation;
-            let value = from_json(op.input, None, params, "params")
+            // Canonical form, so `"2024-03-01T12:00:00Z"` and `1709294400` compare as the
+            // service would see them.
+            let canonical = canonical(op.input, None, params, "params", 0)
                 .map_err(|e| invalid(format!("expected {} parameters: {e}", op.name)))?;
-            // Canonical form, so `"2024-01-01T00:00:00Z"` and `1704067217` or `1` and `1.0`
-            // compare as the service would see them.
-            q.expected_params = Some(to_json(op.input, &value));
+            q.expected_params = Some(canonical);
             Ok(())
         })?;
         Ok(self)
@@ -535,6 +541,69 @@ fn json_type(j: &Json) -> &'static str {
     }
 }
 
+fn is_document(shape: &'static Shape, member: Option<&'static Member>) -> bool {
+    member.is_some_and(|m| m.has(JSON_VALUE))
+        || matches!(shape.kind, Kind::Document)
+        || shape.has(crate::schema::DOCUMENT)
+}
+
+fn unknown(path: &str, key: &str, members: &[Member]) -> String {
+    let names: Vec<&str> = members.iter().map(|m| m.name).collect();
+    format!(
+        "Unknown parameter in {path}: {key:?}, must be one of: {}",
+        names.join(", ")
+    )
+}
+
+/// Expected parameters in canonical JSON form: each value through the input shape and back,
+/// except [`ANY`], which stays to match anything.
+fn canonical(
+    shape: &'static Shape,
+    member: Option<&'static Member>,
+    json: Json,
+    path: &str,
+    depth: usize,
+) -> Result<Json, String> {
+    if json.as_str() == Some(ANY) {
+        return Ok(json);
+    }
+    if depth > MAX_DEPTH {
+        return Err(format!("{path}: nested too deeply"));
+    }
+    match (&shape.kind, json) {
+        (Kind::Structure(members) | Kind::Union(members), Json::Object(map))
+            if !is_document(shape, member) =>
+        {
+            let mut out = serde_json::Map::new();
+            for (key, j) in map {
+                let Some(m) = members.iter().find(|m| m.name == key) else {
+                    return Err(unknown(path, &key, members));
+                };
+                if !j.is_null() {
+                    let c = canonical(m.target(), Some(m), j, &join(path, m.name), depth + 1)?;
+                    out.insert(key, c);
+                }
+            }
+            Ok(Json::Object(out))
+        }
+        (Kind::List(m), Json::Array(items)) if !is_document(shape, member) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, j)| canonical(m.target(), Some(m), j, &format!("{path}[{i}]"), depth + 1))
+            .collect::<Result<_, _>>()
+            .map(Json::Array),
+        (Kind::Map(_, vm), Json::Object(map)) if !is_document(shape, member) => map
+            .into_iter()
+            .map(|(k, j)| {
+                let c = canonical(vm.target(), Some(vm), j, &join(path, &k), depth + 1)?;
+                Ok((k, c))
+            })
+            .collect::<Result<_, String>>()
+            .map(Json::Object),
+        (_, j) => from_json_at(shape, member, j, path, depth).map(|v| to_json(shape, &v)),
+    }
+}
+
 /// JSON in botocore's form to a value of `shape`, with botocore's validation wording (the
 /// member path, the value and the types that would do) when it does not fit.
 pub(crate) fn from_json(
@@ -562,10 +631,7 @@ fn from_json_at(
             json_type(j)
         )
     };
-    if member.is_some_and(|m| m.has(JSON_VALUE))
-        || matches!(shape.kind, Kind::Document)
-        || shape.has(crate::schema::DOCUMENT)
-    {
+    if is_document(shape, member) {
         return Ok(Value::Document(Document::from_json(json)));
     }
     if shape.has(EVENT_STREAM) {
@@ -577,11 +643,7 @@ fn from_json_at(
             let mut slots: Vec<Option<Value>> = members.iter().map(|_| None).collect();
             for (key, j) in map {
                 let Some(i) = members.iter().position(|m| m.name == key) else {
-                    let names: Vec<&str> = members.iter().map(|m| m.name).collect();
-                    return Err(format!(
-                        "Unknown parameter in {path}: {key:?}, must be one of: {}",
-                        names.join(", ")
-                    ));
+                    return Err(unknown(path, &key, members));
                 };
                 if j.is_null() {
                     continue;
@@ -637,10 +699,20 @@ fn from_json_at(
         (
             Kind::Byte | Kind::Short | Kind::Integer | Kind::Long | Kind::BigInteger,
             Json::Number(n),
-        ) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => return Err(wrong("integer", &Json::Number(n))),
-        },
+        ) => {
+            let (min, max) = match shape.kind {
+                Kind::Byte => (i64::from(i8::MIN), i64::from(i8::MAX)),
+                Kind::Short => (i64::from(i16::MIN), i64::from(i16::MAX)),
+                Kind::Integer => (i64::from(i32::MIN), i64::from(i32::MAX)),
+                _ => (i64::MIN, i64::MAX),
+            };
+            match n.as_i64() {
+                Some(i) if (min..=max).contains(&i) => Value::Int(i),
+                // Out of range would otherwise only fail when the typed output is built.
+                Some(_) => return Err(format!("{path}: {n} is out of range for {}", shape.name)),
+                None => return Err(wrong("integer", &Json::Number(n))),
+            }
+        }
         (Kind::Float | Kind::Double | Kind::BigDecimal, Json::Number(n)) => {
             Value::Float(n.as_f64().unwrap_or(f64::NAN))
         }
@@ -743,6 +815,7 @@ pub(crate) fn to_json(shape: &'static Shape, value: &Value) -> Json {
 /// The first place `received` differs from `expected`, with its path.
 fn diff(path: &str, expected: &Json, received: &Json) -> Option<String> {
     match (expected, received) {
+        (Json::String(any), _) if any == ANY => None,
         (Json::Object(e), Json::Object(r)) => {
             for (k, ev) in e {
                 match r.get(k) {

@@ -2,7 +2,7 @@
 //! canned responses, with no endpoint, credentials or network, and the checks unit tests rely
 //! on (operation order, expected parameters, unused responses).
 
-use rboto::stub::Stubber;
+use rboto::stub::{Stubber, ANY};
 use rboto::{Config, ErrorKind};
 use rboto_dynamodb::input::{GetItemInput, PutItemInput};
 use rboto_dynamodb::types::AttributeValue;
@@ -141,6 +141,32 @@ async fn mismatched_params_fail_the_call_naming_the_member_and_keep_the_response
         .unwrap();
     stubber.assert_no_pending_responses().unwrap();
     assert_eq!(stubber.calls().len(), 3);
+}
+
+/// `ANY` (botocore's `stub.ANY`) accepts any value, at any depth, but the member must be sent.
+#[tokio::test]
+async fn any_matches_whatever_was_sent_but_not_a_missing_member() {
+    let stubber = Stubber::new();
+    stubber
+        .add_response::<GetItemInput>(json!({}))
+        .unwrap()
+        .expect_params(json!({"TableName": ANY, "Key": {"id": {"S": ANY}}}))
+        .unwrap();
+    stubber
+        .add_response::<GetItemInput>(json!({}))
+        .unwrap()
+        .expect_params(json!({"TableName": "t", "Key": ANY, "ConsistentRead": ANY}))
+        .unwrap();
+    let ddb = rboto_dynamodb::Client::new(&stubbed(&stubber));
+    let get = || ddb.get_item().table_name("t").key(key("anything"));
+    get().send().await.unwrap();
+    let err = get().send().await.expect_err("ConsistentRead is missing");
+    assert!(
+        err.to_string().contains("params.ConsistentRead expected"),
+        "{err}"
+    );
+    get().consistent_read(false).send().await.unwrap();
+    stubber.assert_no_pending_responses().unwrap();
 }
 
 /// Both sides go through the input shape, so a timestamp written as ISO-8601 text matches the
