@@ -34,7 +34,9 @@
 use crate::client::OperationInput;
 use crate::error::{Error, ErrorKind, RawModeled, ServiceError};
 use crate::response::ResponseMetadata;
-use crate::schema::{Kind, Member, Operation, Service, Shape, EVENT_STREAM, JSON_VALUE};
+use crate::schema::{
+    Kind, Member, Operation, Service, Shape, EVENT_STREAM, JSON_VALUE, SHAPE_SENSITIVE,
+};
 use crate::types::{Blob, Body, DateTime, Document};
 use crate::value::Value;
 use serde_json::Value as Json;
@@ -310,10 +312,10 @@ impl Stubber {
             ))));
         }
         if let Some(expected) = &next.expected_params {
-            if let Some(diff) = diff("params", expected, &params) {
+            // Only the first difference is shown: whole inputs could print sensitive members.
+            if let Some(diff) = diff(op.input, false, "params", expected, &params) {
                 return Err(raw(stub_error(format!(
-                    "{} was called with unexpected parameters: {diff}\nexpected: {expected}\n\
-                     received: {params}",
+                    "{} was called with unexpected parameters: {diff}",
                     op.name
                 ))));
             }
@@ -812,36 +814,84 @@ pub(crate) fn to_json(shape: &'static Shape, value: &Value) -> Json {
     }
 }
 
-/// The first place `received` differs from `expected`, with its path.
-fn diff(path: &str, expected: &Json, received: &Json) -> Option<String> {
+/// The first place `received` differs from `expected`, with its path; the values of sensitive
+/// members (and everything under them) are not shown.
+fn diff(
+    shape: &'static Shape,
+    sensitive: bool,
+    path: &str,
+    expected: &Json,
+    received: &Json,
+) -> Option<String> {
+    let sensitive = sensitive || shape.has(SHAPE_SENSITIVE);
+    let show = |j: &Json| {
+        if sensitive {
+            "<sensitive>".to_string()
+        } else {
+            j.to_string()
+        }
+    };
+    // The shape a nested key or item has, if the shape says.
+    let child = |key: Option<&str>| -> (&'static Shape, bool) {
+        let member = match (&shape.kind, key) {
+            (Kind::Structure(ms) | Kind::Union(ms), Some(k)) => ms.iter().find(|m| m.name == k),
+            (Kind::Map(_, m), Some(_)) | (Kind::List(m), None) => Some(*m),
+            _ => None,
+        };
+        match member {
+            Some(m) => (m.target(), sensitive || m.is_sensitive()),
+            None => (&crate::schema::prelude::DOCUMENT, sensitive),
+        }
+    };
     match (expected, received) {
         (Json::String(any), _) if any == ANY => None,
         (Json::Object(e), Json::Object(r)) => {
             for (k, ev) in e {
+                let (shape, sensitive) = child(Some(k));
+                let shown = |j: &Json| {
+                    if sensitive {
+                        "<sensitive>".into()
+                    } else {
+                        j.to_string()
+                    }
+                };
                 match r.get(k) {
                     None => {
                         return Some(format!(
-                            "{} expected {ev}, but it was not sent",
-                            join(path, k)
+                            "{} expected {}, but it was not sent",
+                            join(path, k),
+                            shown(ev)
                         ))
                     }
                     Some(rv) => {
-                        if let Some(d) = diff(&join(path, k), ev, rv) {
+                        if let Some(d) = diff(shape, sensitive, &join(path, k), ev, rv) {
                             return Some(d);
                         }
                     }
                 }
             }
-            r.iter()
-                .find(|(k, _)| !e.contains_key(*k))
-                .map(|(k, rv)| format!("{} was sent as {rv}, but not expected", join(path, k)))
+            r.iter().find(|(k, _)| !e.contains_key(*k)).map(|(k, rv)| {
+                let (_, sensitive) = child(Some(k));
+                let shown = if sensitive {
+                    "<sensitive>".into()
+                } else {
+                    rv.to_string()
+                };
+                format!("{} was sent as {shown}, but not expected", join(path, k))
+            })
         }
-        (Json::Array(e), Json::Array(r)) if e.len() == r.len() => e
-            .iter()
-            .zip(r)
-            .enumerate()
-            .find_map(|(i, (ev, rv))| diff(&format!("{path}[{i}]"), ev, rv)),
+        (Json::Array(e), Json::Array(r)) if e.len() == r.len() => {
+            let (shape, sensitive) = child(None);
+            e.iter()
+                .zip(r)
+                .enumerate()
+                .find_map(|(i, (ev, rv))| diff(shape, sensitive, &format!("{path}[{i}]"), ev, rv))
+        }
         _ if expected == received => None,
-        _ => Some(format!("{path} expected {expected}, received {received}")),
+        _ => Some(format!(
+            "{path} expected {}, received {}",
+            show(expected),
+            show(received)
+        )),
     }
 }

@@ -493,3 +493,29 @@ async fn a_deactivated_stubber_lets_calls_through_to_the_pipeline() {
         "a stubbed call sends nothing"
     );
 }
+
+/// A mismatch names the member but not a sensitive member's values.
+#[tokio::test]
+async fn mismatches_on_sensitive_members_do_not_show_their_values() {
+    use rboto_secretsmanager::input::PutSecretValueInput;
+    let stubber = Stubber::new();
+    stubber
+        .add_response::<PutSecretValueInput>(json!({}))
+        .unwrap()
+        .expect_params(json!({"SecretId": "db", "SecretString": "expected-secret"}))
+        .unwrap();
+    let sm = rboto_secretsmanager::Client::new(&stubbed(&stubber));
+    let err = sm
+        .put_secret_value()
+        .secret_id("db")
+        .secret_string("actual-secret")
+        .send()
+        .await
+        .expect_err("the secret differs");
+    let text = err.to_string();
+    assert!(
+        text.contains("params.SecretString expected <sensitive>"),
+        "{text}"
+    );
+    assert!(!text.contains("secret\""), "{text}");
+}
