@@ -33,6 +33,12 @@ pub trait OperationInput: IntoValue + Sized {
     type Error: ModeledError;
     /// The operation this input is for.
     fn operation() -> &'static Operation;
+    /// The service the operation belongs to, when known (generated inputs always say): a
+    /// [`Stubber`](crate::stub::Stubber) needs it for modeled exceptions before any call.
+    #[doc(hidden)]
+    fn __service() -> Option<&'static Service> {
+        None
+    }
     /// The client this input was created by (`client.op()`), if any.
     #[doc(hidden)]
     fn __client(&self) -> Option<&ServiceClient> {
@@ -240,6 +246,14 @@ impl ServiceClient {
             ));
         }
         let config = &self.inner.config;
+        if let Some(stubber) = config.stubber.as_ref().filter(|s| s.is_active()) {
+            // botocore's stubber answers after validation and before anything needs a region,
+            // credentials or a connection.
+            return self
+                .validate(op, &input)
+                .and_then(|()| stubber.respond(svc, op, input))
+                .map_err(|e| e.with_context(op.name, None));
+        }
         let endpoint = endpoint::resolve(config, &self.inner.endpoint_settings, svc, op, &input)
             .map_err(|e| e.with_context(op.name, None))?;
         let ctx = |e: Error<RawModeled>| e.with_context(op.name, Some(&endpoint.authority));
@@ -285,14 +299,10 @@ impl ServiceClient {
     }
 
     /// Checks `input` against the operation's required members and constraints (before any
-    /// I/O), then serializes it in this client's protocol.
-    fn serialize(
-        &self,
-        op: &'static Operation,
-        input: Value,
-    ) -> Result<(Protocol, protocol::Request), Error<RawModeled>> {
+    /// I/O), unless parameter validation is off.
+    fn validate(&self, op: &'static Operation, input: &Value) -> Result<(), Error<RawModeled>> {
         let problems = if self.inner.config.parameter_validation() {
-            crate::validate::validate(op.input, &input)
+            crate::validate::validate(op.input, input)
         } else {
             Vec::new()
         };
@@ -302,6 +312,16 @@ impl ServiceClient {
                 format!("Parameter validation failed:\n{}", problems.join("\n")),
             ));
         }
+        Ok(())
+    }
+
+    /// Validates `input`, then serializes it in this client's protocol.
+    fn serialize(
+        &self,
+        op: &'static Operation,
+        input: Value,
+    ) -> Result<(Protocol, protocol::Request), Error<RawModeled>> {
+        self.validate(op, &input)?;
         let protocol = self.protocol()?;
         let slots = match &input {
             Value::Struct(slots) => slots.as_slice(),

@@ -38,6 +38,10 @@ pub enum ErrorKind {
     Service,
     /// The request could not be signed.
     Signing,
+    /// A stubbed client was called other than its [`Stubber`](crate::stub::Stubber) expected:
+    /// no response queued, another operation's, other parameters, or responses left unused
+    /// (botocore's `StubResponseError`, `StubAssertionError`, `UnStubbedResponseError`).
+    Stub,
 }
 
 impl ErrorKind {
@@ -58,6 +62,7 @@ impl ErrorKind {
             ErrorKind::ResponseParse => "unparseable response",
             ErrorKind::Service => "service error",
             ErrorKind::Signing => "signing failed",
+            ErrorKind::Stub => "stubbed call did not match",
         }
     }
 }

@@ -33,6 +33,7 @@ mod response;
 pub mod retry;
 mod schema;
 pub mod sigv4;
+pub mod stub;
 pub mod types;
 pub mod validate;
 mod value;

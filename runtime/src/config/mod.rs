@@ -134,6 +134,8 @@ pub struct Config {
     pub(crate) explicit: Explicit,
     /// Sends the requests of clients made from this config; `None`: rboto's own HTTP client.
     pub(crate) connector: Option<SharedConnector>,
+    /// Answers the calls of clients made from this config instead of the pipeline, in tests.
+    pub(crate) stubber: Option<crate::stub::Stubber>,
     /// rboto's own HTTP client when no connector is given, made by the first client and then
     /// shared — with its connection pool — by every client made from this config or its
     /// clones, the credential providers' STS and SSO clients included. (A config rebuilt
@@ -894,6 +896,13 @@ impl ConfigBuilder {
     /// then the connector's business.
     pub fn connector(mut self, connector: impl Connector) -> Self {
         self.0.connector = Some(SharedConnector::new(connector));
+        self
+    }
+    /// Answers every call of clients made from this config from `stubber`'s queue while it is
+    /// active, with no endpoint, credentials, signing or HTTP (botocore's `Stubber`, for unit
+    /// tests). Keep a clone to queue responses and check calls.
+    pub fn stubber(mut self, stubber: crate::stub::Stubber) -> Self {
+        self.0.stubber = Some(stubber);
         self
     }
     /// Replaces rboto's `User-Agent` header (botocore's `user_agent`); the extra text

@@ -373,7 +373,7 @@ pub(crate) fn service_error(
 }
 
 /// The modeled exception whose error code is `code`.
-fn find_modeled(svc: &'static Service, code: &str) -> Option<(usize, &'static Shape)> {
+pub(crate) fn find_modeled(svc: &'static Service, code: &str) -> Option<(usize, &'static Shape)> {
     if code.is_empty() {
         return None;
     }

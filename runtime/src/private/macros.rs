@@ -177,6 +177,10 @@ macro_rules! __operations {
                 $service.operation($name)
             }
             #[inline]
+            fn __service() -> ::core::option::Option<&'static $crate::__private::schema::Service> {
+                ::core::option::Option::Some($service.get())
+            }
+            #[inline]
             fn __client(&self) -> ::core::option::Option<&$crate::ServiceClient> {
                 self._client.client()
             }
