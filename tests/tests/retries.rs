@@ -3,6 +3,7 @@
 //! waits on backoff), the retry quota, the `amz-sdk-*` headers, the idempotency token, DynamoDB's
 //! CRC32, clock skew, and the attempt and operation timeouts.
 
+use base64::Engine as _;
 use rboto::error::{RawModeled, ServiceError};
 use rboto::http::HttpSettings;
 use rboto::retry::{self, RetryHooks, RetryKind, RetryMode, Sleep};
@@ -812,9 +813,22 @@ async fn a_file_body_is_streamed_and_sent_whole_again_on_retry() {
     for r in &reqs {
         assert_eq!(r.header("content-length"), Some("200001"));
         assert!(r.body == data, "a retry sent {} bytes", r.body.len());
-        // Not hashed ahead of sending: S3's unsigned payload.
-        assert_eq!(r.header("x-amz-content-sha256"), Some("UNSIGNED-PAYLOAD"));
+        // Over plain HTTP botocore reads a file ahead for its checksum and signs the payload
+        // (over HTTPS it would be sent aws-chunked with a trailer): so does rboto, and the
+        // retry carries the same header checksum.
+        let payload_hash = r.header("x-amz-content-sha256").unwrap();
+        assert!(
+            payload_hash.len() == 64 && payload_hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{payload_hash}"
+        );
+        let crc =
+            base64::engine::general_purpose::STANDARD.encode(crc32fast::hash(&data).to_be_bytes());
+        assert_eq!(r.header("x-amz-checksum-crc32"), Some(crc.as_str()));
     }
+    assert_eq!(
+        reqs[0].header("x-amz-content-sha256"),
+        reqs[1].header("x-amz-content-sha256")
+    );
 
     let missing = rboto::Body::from_path(dir.join("missing.bin")).await;
     assert_eq!(
