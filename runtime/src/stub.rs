@@ -104,8 +104,9 @@ enum Answer {
     },
 }
 
-/// A call a stubbed client made: what the code under test sent.
-#[derive(Clone, Debug, PartialEq)]
+/// A call a stubbed client made: what the code under test sent. Its `Debug` shows the
+/// params with the model's sensitive members redacted.
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StubbedCall {
     /// The service's name (`dynamodb`, `s3`).
@@ -114,6 +115,50 @@ pub struct StubbedCall {
     pub operation: &'static str,
     /// The input as JSON in botocore's form (as `expected_params` is written).
     pub params: Json,
+    /// `params` with sensitive members replaced, for `Debug`.
+    redacted: Json,
+}
+
+impl fmt::Debug for StubbedCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StubbedCall")
+            .field("service", &self.service)
+            .field("operation", &self.operation)
+            .field("params", &self.redacted)
+            .finish()
+    }
+}
+
+/// `json` (of `shape`) with the values of sensitive members and shapes replaced.
+fn redact(shape: &'static Shape, json: &Json, sensitive: bool) -> Json {
+    if sensitive || shape.has(SHAPE_SENSITIVE) {
+        return Json::String(crate::types::REDACTED.to_string());
+    }
+    match (&shape.kind, json) {
+        (Kind::Structure(_) | Kind::Union(_), Json::Object(map)) => Json::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = match shape.members().iter().find(|m| m.name == k.as_str()) {
+                        Some(m) => redact(m.target(), v, m.is_sensitive()),
+                        None => v.clone(),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        (Kind::List(m), Json::Array(items)) => Json::Array(
+            items
+                .iter()
+                .map(|v| redact(m.target(), v, m.is_sensitive()))
+                .collect(),
+        ),
+        (Kind::Map(_, m), Json::Object(map)) => Json::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), redact(m.target(), v, m.is_sensitive())))
+                .collect(),
+        ),
+        _ => json.clone(),
+    }
 }
 
 impl fmt::Debug for Stubber {
@@ -294,6 +339,7 @@ impl Stubber {
         state.calls.push(StubbedCall {
             service: service.name,
             operation: op.name,
+            redacted: redact(op.input, &params, false),
             params: params.clone(),
         });
         let next = state.queue.front().ok_or_else(|| {

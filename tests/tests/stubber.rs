@@ -518,4 +518,10 @@ async fn mismatches_on_sensitive_members_do_not_show_their_values() {
         "{text}"
     );
     assert!(!text.contains("secret\""), "{text}");
+    // The record of calls keeps what was sent for assertions, but its Debug redacts it.
+    let calls = stubber.calls();
+    assert_eq!(calls[0].params["SecretString"], "actual-secret");
+    let debug = format!("{calls:?}");
+    assert!(!debug.contains("actual-secret"), "{debug}");
+    assert!(debug.contains("Sensitive Data Redacted"), "{debug}");
 }
