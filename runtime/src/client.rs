@@ -6,7 +6,7 @@
 //! so the pipeline is compiled once and not once per operation in the caller's crate. Only
 //! turning the response value into the typed output ([`ResponseFuture`]) is per operation.
 
-use crate::config::{ChecksumWhen, Config};
+use crate::config::Config;
 use crate::error::{Error, ErrorKind, ModeledError, RawModeled, RetryOutcome};
 use crate::http::{HttpClient, SharedConnector};
 use crate::pipeline::attempt::{self, Failure, Prepared, ResponseInfo};
@@ -323,27 +323,18 @@ impl ServiceClient {
     ) -> Result<(Protocol, protocol::Request), Error<RawModeled>> {
         self.validate(op, &input)?;
         let protocol = self.protocol()?;
-        let slots = match &input {
-            Value::Struct(slots) => slots.as_slice(),
-            _ => &[],
-        };
         let config = &self.inner.config;
-        let drop_checksum = config.request_checksum_calculation() == ChecksumWhen::WhenRequired
-            && !request_checksum::checksum_required(op)
-            && request_checksum::chosen_algorithm(op, slots).is_none();
-        let drop_validation_mode = config.response_checksum_validation()
-            == ChecksumWhen::WhenRequired
-            && !request_checksum::validation_mode_chosen(op, slots);
-        let mut req =
-            protocol::serialize(protocol, self.inner.service, op, input).map_err(|e| {
+        let checksums = request_checksum::ChecksumPolicy {
+            request: config.request_checksum_calculation(),
+            response: config.response_checksum_validation(),
+        };
+        let req = protocol::serialize_with(protocol, self.inner.service, op, input, checksums)
+            .map_err(|e| {
                 Error::new(
                     ErrorKind::ParamValidation,
                     format!("invalid parameters: {e}"),
                 )
             })?;
-        if drop_checksum || drop_validation_mode {
-            request_checksum::keep_only_required(op, &mut req, drop_checksum, drop_validation_mode);
-        }
         Ok((protocol, req))
     }
 

@@ -22,6 +22,7 @@
 //!   `_handle_request_validation_mode_member` does.
 
 use super::{Request, SerializeError};
+use crate::config::ChecksumWhen;
 use crate::schema::{Location, Operation, HTTP_CHECKSUM_REQUIRED, REQUEST_CHECKSUM_REQUIRED};
 use crate::value::Value;
 use base64::engine::general_purpose::STANDARD;
@@ -30,8 +31,16 @@ use base64::Engine as _;
 /// botocore's `DEFAULT_CHECKSUM_ALGORITHM`.
 pub const DEFAULT_ALGORITHM: &str = "CRC32";
 
-/// Sets an unset `requestValidationModeMember` to `ENABLED` (before binding).
-pub(crate) fn fill_validation_mode(op: &'static Operation, slots: &mut [Option<Value>]) {
+/// Sets an unset `requestValidationModeMember` to `ENABLED` (before binding), unless the
+/// caller wants responses checked only when they ask.
+pub(crate) fn fill_validation_mode(
+    op: &'static Operation,
+    slots: &mut [Option<Value>],
+    when: ChecksumWhen,
+) {
+    if when == ChecksumWhen::WhenRequired {
+        return;
+    }
     let Some(name) = op
         .http_checksum
         .and_then(|c| c.request_validation_mode_member)
@@ -77,38 +86,12 @@ pub(crate) fn validation_mode_header(op: &Operation) -> Option<&'static str> {
     }
 }
 
-/// Whether the caller set `requestValidationModeMember` themselves.
-pub(crate) fn validation_mode_chosen(op: &'static Operation, slots: &[Option<Value>]) -> bool {
-    op.http_checksum
-        .and_then(|c| c.request_validation_mode_member)
-        .and_then(|name| op.input.members().iter().position(|m| m.name == name))
-        .is_some_and(|i| matches!(slots.get(i), Some(Some(_))))
-}
-
-/// Takes back what `when_supported` added and `when_required` does not: a checksum the
-/// caller did not choose on an operation that does not require one, and a response
-/// validation mode the caller did not set (botocore's `request_checksum_calculation` /
-/// `response_checksum_validation = when_required`).
-pub(crate) fn keep_only_required(
-    op: &'static Operation,
-    req: &mut Request,
-    drop_checksum: bool,
-    drop_validation_mode: bool,
-) {
-    let mode_header = validation_mode_header(op).filter(|_| drop_validation_mode);
-    let algorithm_header = algorithm_header(op).filter(|_| drop_checksum);
-    req.headers.retain(|(n, _)| {
-        let optional_checksum = drop_checksum
-            && (n.len() > 15 && n[..15].eq_ignore_ascii_case("x-amz-checksum-")
-                || algorithm_header.is_some_and(|h| n.eq_ignore_ascii_case(h)));
-        let optional_mode = mode_header.is_some_and(|h| n.eq_ignore_ascii_case(h));
-        // The mode header starts `x-amz-checksum-` too: keep it unless it is the one to drop.
-        let is_mode = validation_mode_header(op).is_some_and(|h| n.eq_ignore_ascii_case(h));
-        !(optional_mode || (optional_checksum && !is_mode))
-    });
-    if drop_checksum {
-        req.streamed_checksum = None;
-    }
+/// When checksums are added and checked: botocore's `request_checksum_calculation` and
+/// `response_checksum_validation`, `when_supported` both by default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChecksumPolicy {
+    pub request: ChecksumWhen,
+    pub response: ChecksumWhen,
 }
 
 /// Whether `op` requires a request checksum.
@@ -122,6 +105,7 @@ pub(crate) fn apply(
     op: &'static Operation,
     chosen: Option<&str>,
     req: &mut Request,
+    when: ChecksumWhen,
 ) -> Result<(), SerializeError> {
     if req
         .headers
@@ -135,7 +119,7 @@ pub(crate) fn apply(
         .is_some_and(|c| c.request_algorithm_member.is_some());
     let algorithm = match chosen {
         Some(a) => a.to_ascii_lowercase(),
-        None if checksum_required(op) || has_member => {
+        None if checksum_required(op) || (has_member && when == ChecksumWhen::WhenSupported) => {
             if let Some(h) = algorithm_header(op) {
                 set_header(req, h, DEFAULT_ALGORITHM);
             }

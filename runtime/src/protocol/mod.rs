@@ -187,19 +187,37 @@ pub(crate) fn cbor_missing() -> String {
         .to_string()
 }
 
-/// Serializes an operation's input for `protocol`.
+/// Serializes an operation's input for `protocol`, with botocore's default checksum
+/// settings.
 pub fn serialize(
     protocol: Protocol,
     service: &'static Service,
     op: &'static Operation,
+    input: Value,
+) -> Result<Request, SerializeError> {
+    serialize_with(
+        protocol,
+        service,
+        op,
+        input,
+        checksum::ChecksumPolicy::default(),
+    )
+}
+
+/// [`serialize`] with the client's checksum settings.
+pub(crate) fn serialize_with(
+    protocol: Protocol,
+    service: &'static Service,
+    op: &'static Operation,
     mut input: Value,
+    checksums: checksum::ChecksumPolicy,
 ) -> Result<Request, SerializeError> {
     json_value::to_text(op.input, &mut input)?;
     sse_c::prepare(service, op, &mut input);
     match protocol {
         Protocol::Json => json::serialize(service, op, input),
-        Protocol::RestJson => rest_json::serialize(service, op, input),
-        Protocol::RestXml => rest_xml::serialize(service, op, input),
+        Protocol::RestJson => rest::serialize(rest::BodyFormat::Json, op, input, checksums),
+        Protocol::RestXml => rest::serialize(rest::BodyFormat::Xml, op, input, checksums),
         #[cfg(feature = "cbor")]
         Protocol::SmithyRpcV2Cbor => cbor::serialize(service, op, input),
         #[cfg(not(feature = "cbor"))]

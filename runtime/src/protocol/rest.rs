@@ -220,6 +220,7 @@ pub(crate) fn serialize(
     format: BodyFormat,
     op: &'static Operation,
     input: Value,
+    checksums: checksum::ChecksumPolicy,
 ) -> Result<Request, SerializeError> {
     let shape = op.input;
     let members = shape.members();
@@ -245,7 +246,7 @@ pub(crate) fn serialize(
             )));
         }
     }
-    checksum::fill_validation_mode(op, &mut slots);
+    checksum::fill_validation_mode(op, &mut slots, checksums.response);
     let chosen_algorithm = checksum::chosen_algorithm(op, &slots);
     let host_prefix = expand_host_prefix(op, &slots)?;
 
@@ -393,7 +394,7 @@ pub(crate) fn serialize(
         req.headers
             .push(("Content-Type".to_string(), "application/json".to_string()));
     }
-    checksum::apply(op, chosen_algorithm.as_deref(), &mut req)?;
+    checksum::apply(op, chosen_algorithm.as_deref(), &mut req, checksums.request)?;
     Ok(req)
 }
 

@@ -24,7 +24,7 @@ pub fn serialize(
     op: &'static Operation,
     input: Value,
 ) -> Result<Request, SerializeError> {
-    rest::serialize(BodyFormat::Json, op, input)
+    rest::serialize(BodyFormat::Json, op, input, Default::default())
 }
 
 /// Parses a successful response into the operation's output structure.

@@ -27,7 +27,7 @@ pub fn serialize(
     op: &'static Operation,
     input: Value,
 ) -> Result<Request, SerializeError> {
-    rest::serialize(BodyFormat::Xml, op, input)
+    rest::serialize(BodyFormat::Xml, op, input, Default::default())
 }
 
 /// Parses a successful response into the operation's output structure. An S3 `<Error>` inside
