@@ -42,6 +42,9 @@ pub enum ErrorKind {
     /// no response queued, another operation's, other parameters, or responses left unused
     /// (botocore's `StubResponseError`, `StubAssertionError`, `UnStubbedResponseError`).
     Stub,
+    /// A blocking call ([`crate::blocking`]) was made inside an async runtime, or rboto's
+    /// blocking runtime could not start.
+    BlockingInAsync,
 }
 
 impl ErrorKind {
@@ -63,6 +66,7 @@ impl ErrorKind {
             ErrorKind::Service => "service error",
             ErrorKind::Signing => "signing failed",
             ErrorKind::Stub => "stubbed call did not match",
+            ErrorKind::BlockingInAsync => "blocking call not possible",
         }
     }
 }

@@ -15,6 +15,7 @@
 #[doc(hidden)]
 #[path = "private/mod.rs"]
 pub mod __private;
+pub mod blocking;
 pub mod client;
 pub mod config;
 pub mod credentials;

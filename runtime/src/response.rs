@@ -75,6 +75,17 @@ impl<O, E> std::fmt::Debug for ResponseFuture<O, E> {
     }
 }
 
+impl<O: Output, E: ModeledError> ResponseFuture<O, E> {
+    /// Sends the request and waits for the response on the calling thread, for code without
+    /// `async` (see [`crate::blocking`]). Inside an async runtime it returns an
+    /// [`ErrorKind::BlockingInAsync`] error instead: `.await` the future there.
+    pub fn wait(self) -> Result<O, Error<E>> {
+        let operation = self.operation.name;
+        crate::blocking::block_on(self)
+            .unwrap_or_else(|e| Err(e.map_modeled(|_| None).with_context(operation, None)))
+    }
+}
+
 impl<O: Output, E: ModeledError> Future for ResponseFuture<O, E> {
     type Output = Result<O, Error<E>>;
 
