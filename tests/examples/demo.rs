@@ -1,10 +1,16 @@
 //! The seed's examples against a local moto server: what `cargo xtask demo` runs.
 //!
-//! boto3's snippets, as rboto spells them. Each step prints what it did; a step whose protocol
-//! is not implemented yet says so and the demo goes on.
+//! boto3's snippets, as rboto spells them. Each step prints what it did (✓) or why it failed
+//! (✗); the demo goes on after a failure and exits non-zero at the end if any step failed.
 
 use rboto::{Config, Credentials};
 use rboto_tests::moto::MotoServer;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// How many steps failed: the demo exits non-zero if any did.
+static FAILED: AtomicUsize = AtomicUsize::new(0);
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -45,6 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .await;
 
     // botocore requires MinCount too (the seed's call alone fails parameter validation).
+    // botocore requires MinCount too (the seed's call alone fails parameter validation).
     step(
         "ec2.run_instances(ImageId='ami-abc123', InstanceType='t2.micro', MaxCount=1, MinCount=1)",
         async {
@@ -57,13 +64,43 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .max_count(1)
                 .send()
                 .await?;
-            let ids: Vec<String> = reservation
+            let id = reservation
                 .instances
                 .unwrap_or_default()
                 .into_iter()
-                .filter_map(|i| i.instance_id)
-                .collect();
-            Ok(format!("launched {ids:?}"))
+                .find_map(|i| i.instance_id)
+                .ok_or("no instance in the reservation")?;
+            // ec2.get_waiter('instance_running').wait(InstanceIds=[id]), then describe it.
+            ec2.describe_instances()
+                .instance_ids(vec![id.clone()])
+                .wait_until_instance_running()
+                .delay(Duration::from_millis(200))
+                .await?;
+            let described = ec2
+                .describe_instances()
+                .instance_ids(vec![id.clone()])
+                .send()
+                .await?;
+            let instance = described
+                .reservations
+                .unwrap_or_default()
+                .into_iter()
+                .flat_map(|r| r.instances.unwrap_or_default())
+                .next()
+                .ok_or("the instance is not described")?;
+            Ok(format!(
+                "launched {id}: {} {}, state {}",
+                instance.image_id.unwrap_or_default(),
+                instance
+                    .instance_type
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_default(),
+                instance
+                    .state
+                    .and_then(|s| s.name)
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default(),
+            ))
         },
     )
     .await;
@@ -97,7 +134,123 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ))
     })
     .await;
+
+    step(
+        "boto3.Session(profile_name='demo-role').get_credentials()  # role_arn + source_profile",
+        async {
+            let home = rboto_tests::scratch::ScratchDir::new("rboto-demo", "profile", &[".aws"])?;
+            std::fs::write(
+                home.join(".aws/credentials"),
+                "[base]\naws_access_key_id = AKIDBASEDEMO\naws_secret_access_key = base-secret\n",
+            )?;
+            std::fs::write(
+                home.join(".aws/config"),
+                "[profile demo-role]\nrole_arn = arn:aws:iam::123456789012:role/demo\n\
+                 source_profile = base\nrole_session_name = demo-session\n",
+            )?;
+            let env = rboto::config::Env::from_map(HashMap::from([
+                ("HOME".to_string(), home.display().to_string()),
+                ("AWS_PROFILE".to_string(), "demo-role".to_string()),
+                ("AWS_REGION".to_string(), "us-east-1".to_string()),
+                ("AWS_ENDPOINT_URL".to_string(), moto.endpoint()),
+                ("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string()),
+            ]));
+            let session = Config::loader().env(env).load().await?;
+            let provider = session
+                .credentials_provider()
+                .ok_or("no credential provider")?;
+            let creds = provider.provide_credentials().await?;
+            Ok(format!(
+                "access key {}, secret {}, token {} (from {})",
+                creds.access_key_id(),
+                redact(creds.secret_access_key()),
+                creds
+                    .session_token()
+                    .map(redact)
+                    .unwrap_or_else(|| "none".into()),
+                creds.provider(),
+            ))
+        },
+    )
+    .await;
+
+    step(
+        "sts.assume_role(RoleArn='arn:aws:iam::123456789012:role/demo', RoleSessionName='demo-session')",
+        async {
+            let sts = rboto_sts::Client::new(&config);
+            let out = sts
+                .assume_role()
+                .role_arn("arn:aws:iam::123456789012:role/demo")
+                .role_session_name("demo-session")
+                .send()
+                .await?;
+            let user = out.assumed_role_user.ok_or("no AssumedRoleUser")?;
+            let creds = out.credentials.ok_or("no Credentials")?;
+            Ok(format!(
+                "assumed {} with key {} until {}",
+                user.arn.unwrap_or_default(),
+                creds.access_key_id.unwrap_or_default(),
+                creds
+                    .expiration
+                    .map(|t| t.to_string())
+                    .unwrap_or_default()
+            ))
+        },
+    )
+    .await;
+
+    step(
+        "s3.generate_presigned_url('get_object', Params={'Bucket': 'my-bucket', 'Key': 'hello.txt'})",
+        async {
+            let s3 = rboto_s3::Client::new(&config);
+            let presigned = s3
+                .presign(
+                    s3.get_object().bucket("my-bucket").key("hello.txt"),
+                    &rboto::Presign::expires_in(Duration::from_secs(3600)),
+                )
+                .await?;
+            // Fetched with no SDK at all: a plain HTTP/1.1 GET of the URL.
+            let (status, body) = plain_get(presigned.url())?;
+            if status != 200 {
+                return Err(format!("GET of the presigned URL: HTTP {status}: {body}").into());
+            }
+            Ok(format!("GET {} → {status} {body:?}", presigned.url()))
+        },
+    )
+    .await;
+
+    let failed = FAILED.load(Ordering::SeqCst);
+    if failed > 0 {
+        return Err(format!("{failed} step(s) failed").into());
+    }
     Ok(())
+}
+
+/// The first four characters of a secret, the rest hidden.
+fn redact(secret: &str) -> String {
+    let shown: String = secret.chars().take(4).collect();
+    format!("{shown}…({} characters)", secret.chars().count())
+}
+
+/// GETs an `http://` URL with a bare HTTP/1.1 request: status and body text.
+fn plain_get(url: &str) -> Result<(u16, String), Box<dyn std::error::Error>> {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").ok_or("not an http:// URL")?;
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let mut stream = std::net::TcpStream::connect(authority)?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or("no HTTP status line")?;
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    Ok((status, body.to_string()))
 }
 
 async fn step(
@@ -106,6 +259,9 @@ async fn step(
 ) {
     match run.await {
         Ok(done) => println!("✓ {what}\n    {done}"),
-        Err(e) => println!("✗ {what}\n    {e}"),
+        Err(e) => {
+            FAILED.fetch_add(1, Ordering::SeqCst);
+            println!("✗ {what}\n    {e}");
+        }
     }
 }
