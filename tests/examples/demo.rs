@@ -9,6 +9,33 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+// The seed's snippets as runnable examples (`cargo run -p rboto-tests --example seed_s3`); the
+// demo runs the same code against the emulator.
+#[path = "seed_credentials.rs"]
+#[allow(dead_code)]
+mod seed_credentials;
+#[path = "seed_credentials_blocking.rs"]
+#[allow(dead_code)]
+mod seed_credentials_blocking;
+#[path = "seed_dynamodb.rs"]
+#[allow(dead_code)]
+mod seed_dynamodb;
+#[path = "seed_dynamodb_blocking.rs"]
+#[allow(dead_code)]
+mod seed_dynamodb_blocking;
+#[path = "seed_ec2.rs"]
+#[allow(dead_code)]
+mod seed_ec2;
+#[path = "seed_ec2_blocking.rs"]
+#[allow(dead_code)]
+mod seed_ec2_blocking;
+#[path = "seed_s3.rs"]
+#[allow(dead_code)]
+mod seed_s3;
+#[path = "seed_s3_blocking.rs"]
+#[allow(dead_code)]
+mod seed_s3_blocking;
+
 /// How many steps failed: the demo exits non-zero if any did.
 static FAILED: AtomicUsize = AtomicUsize::new(0);
 
@@ -29,12 +56,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         async {
             let s3 = rboto_s3::Client::new(&config);
             s3.create_bucket().bucket("my-bucket").send().await?;
-            s3.put_object()
-                .bucket("my-bucket")
-                .key("hello.txt")
-                .body("Hello, world!")
-                .send()
-                .await?;
+            // The example file's own code, async and then blocking (on a plain thread: a
+            // blocking call inside this async main would be refused).
+            seed_s3::put_hello(&config).await?;
+            blocking(|| seed_s3_blocking::put_hello(&config))?;
             let got = s3
                 .get_object()
                 .bucket("my-bucket")
@@ -51,19 +76,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .await;
 
     // botocore requires MinCount too (the seed's call alone fails parameter validation).
-    // botocore requires MinCount too (the seed's call alone fails parameter validation).
     step(
         "ec2.run_instances(ImageId='ami-abc123', InstanceType='t2.micro', MaxCount=1, MinCount=1)",
         async {
             let ec2 = rboto_ec2::Client::new(&config);
-            let reservation = ec2
-                .run_instances()
-                .image_id("ami-abc123")
-                .instance_type("t2.micro")
-                .min_count(1)
-                .max_count(1)
-                .send()
-                .await?;
+            blocking(|| seed_ec2_blocking::run_instance(&config))?;
+            let reservation = seed_ec2::run_instance(&config).await?;
             let id = reservation
                 .instances
                 .unwrap_or_default()
@@ -119,8 +137,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .billing_mode("PAY_PER_REQUEST")
             .send()
             .await?;
-        let tables = ddb.list_tables().send().await?;
-        Ok(format!("{:?}", tables.table_names.unwrap_or_default()))
+        let tables = seed_dynamodb::table_names(&config).await?;
+        let again = blocking(|| seed_dynamodb_blocking::table_names(&config))?;
+        if again != tables {
+            return Err(format!("blocking form listed {again:?}, async {tables:?}").into());
+        }
+        Ok(format!("{tables:?}"))
     })
     .await;
 
@@ -156,20 +178,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string()),
             ]));
             let session = Config::loader().env(env).load().await?;
-            let provider = session
-                .credentials_provider()
-                .ok_or("no credential provider")?;
-            let creds = provider.provide_credentials().await?;
-            Ok(format!(
-                "access key {}, secret {}, token {} (from {})",
-                creds.access_key_id(),
-                redact(creds.secret_access_key()),
-                creds
-                    .session_token()
-                    .map(redact)
-                    .unwrap_or_else(|| "none".into()),
-                creds.provider(),
-            ))
+            let described = seed_credentials::describe_credentials(&session).await?;
+            let again = blocking(|| seed_credentials_blocking::describe_credentials(&session))?;
+            // Cached credentials: both forms see the same role session.
+            if again != described {
+                return Err(format!("blocking form found {again}, async {described}").into());
+            }
+            Ok(described)
         },
     )
     .await;
@@ -226,10 +241,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The first four characters of a secret, the rest hidden.
-fn redact(secret: &str) -> String {
-    let shown: String = secret.chars().take(4).collect();
-    format!("{shown}…({} characters)", secret.chars().count())
+/// Runs a blocking example function on a plain thread, as synchronous code would.
+fn blocking<T: Send, E: std::error::Error + Send + 'static>(
+    f: impl FnOnce() -> Result<T, E> + Send,
+) -> Result<T, Box<dyn std::error::Error>> {
+    std::thread::scope(|s| s.spawn(f).join())
+        .map_err(|_| "the blocking example panicked")?
+        .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)
 }
 
 /// GETs an `http://` URL with a bare HTTP/1.1 request: status and body text.
