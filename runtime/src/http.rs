@@ -111,6 +111,9 @@ impl HttpClient {
     /// Builds the client. Fails (`InvalidConfig`) only when a CA bundle or client certificate
     /// can't be read or used, or a proxy URL is unusable.
     pub fn new(settings: &HttpSettings) -> Result<HttpClient, Error> {
+        if !settings.verify_tls {
+            eprintln!("rboto: TLS certificate verification is disabled");
+        }
         let tls = tls_config(
             settings.verify_tls,
             Trust {

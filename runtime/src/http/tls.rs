@@ -218,7 +218,6 @@ pub(super) fn tls_config(
     let builder = if verify_tls {
         builder.with_root_certificates(roots(trust)?)
     } else {
-        eprintln!("rboto: TLS certificate verification is disabled");
         let verifier = AcceptAnyCert(provider.signature_verification_algorithms);
         builder
             .dangerous()

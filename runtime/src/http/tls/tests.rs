@@ -254,6 +254,26 @@ async fn pkcs1_rsa_key_is_accepted() {
 }
 
 #[tokio::test]
+async fn the_certificate_is_presented_with_verification_off_too() {
+    // As with botocore's verify=False: the server goes unchecked, the client still proves
+    // who it is.
+    let ca = ca("test CA");
+    let (cert, der, key) = client_identity(&ca);
+    let (port, seen) = mtls_endpoint(&ca, &ca).await;
+    let s = HttpSettings {
+        verify_tls: false,
+        ca_bundle: None,
+        ..settings(&ca, Some(ClientCert::from_pem(cert, key)))
+    };
+    let client = HttpClient::new(&s).unwrap();
+    let body = get(&client, format!("https://localhost:{port}/v"))
+        .await
+        .unwrap();
+    assert_eq!(body, "GET /v HTTP/1.1");
+    assert_eq!(*seen.lock().unwrap(), vec![der.to_vec()]);
+}
+
+#[tokio::test]
 async fn without_a_client_certificate_the_call_is_a_tls_error() {
     let ca = ca("test CA");
     let (port, seen) = mtls_endpoint(&ca, &ca).await;
