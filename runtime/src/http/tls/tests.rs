@@ -133,11 +133,29 @@ async fn mtls_endpoint(server_ca: &Ca, client_ca: &Ca) -> (u16, Seen) {
 
 static FILES: AtomicUsize = AtomicUsize::new(0);
 
-/// Writes a temporary file (removed when the test process's temp dir is cleaned).
+/// A directory for one test's files, removed with them when the test's thread ends (libtest
+/// runs each test on its own thread).
+struct TestDir(PathBuf);
+
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+thread_local! {
+    static DIR: TestDir = {
+        let n = FILES.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("rboto-mtls-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TestDir(dir)
+    };
+}
+
+/// Writes a file into the test's directory.
 fn file(name: &str, contents: &str) -> PathBuf {
     let n = FILES.fetch_add(1, Ordering::SeqCst);
-    let path =
-        std::env::temp_dir().join(format!("rboto-mtls-{}-{n}-{name}.pem", std::process::id()));
+    let path = DIR.with(|d| d.0.join(format!("{n}-{name}.pem")));
     std::fs::write(&path, contents).unwrap();
     path
 }
