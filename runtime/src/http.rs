@@ -3,8 +3,10 @@
 
 mod connector;
 mod proxy;
+mod tls;
 pub use connector::{BoxFuture, Connector, SharedConnector};
 pub use proxy::{ProxyError, ProxySettings};
+pub use tls::ClientCert;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -27,6 +29,10 @@ pub struct HttpSettings {
     pub verify_tls: bool,
     /// Extra PEM CA bundle to trust (`AWS_CA_BUNDLE`).
     pub ca_bundle: Option<PathBuf>,
+    /// The certificate presented to endpoints that ask for one (mutual TLS, botocore's
+    /// `client_cert`); none by default. Not sent to proxies: see
+    /// [`ProxySettings::client_cert`].
+    pub client_cert: Option<ClientCert>,
     /// The proxies requests go through (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`); none by
     /// default.
     pub proxies: ProxySettings,
@@ -52,6 +58,7 @@ impl Default for HttpSettings {
             operation_timeout: None,
             verify_tls: true,
             ca_bundle: None,
+            client_cert: None,
             proxies: ProxySettings::default(),
             max_pool_connections: 10,
             tcp_keepalive: false,
@@ -66,17 +73,13 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use proxy::{Mode, Proxies, ProxyConnector, ProxyStream};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
+use tls::{tls_config, Identity, Trust};
 use tokio::time::Instant;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
@@ -105,13 +108,22 @@ impl fmt::Debug for HttpClient {
 }
 
 impl HttpClient {
-    /// Builds the client. Fails (`InvalidConfig`) only when a CA bundle can't be read or
-    /// holds no certificate, or a proxy URL is unusable.
+    /// Builds the client. Fails (`InvalidConfig`) only when a CA bundle or client certificate
+    /// can't be read or used, or a proxy URL is unusable.
     pub fn new(settings: &HttpSettings) -> Result<HttpClient, Error> {
+        if !settings.verify_tls {
+            eprintln!("rboto: TLS certificate verification is disabled");
+        }
         let tls = tls_config(
             settings.verify_tls,
-            settings.ca_bundle.as_deref(),
-            "CA bundle",
+            Trust {
+                ca_bundle: settings.ca_bundle.as_deref(),
+                what: "CA bundle",
+            },
+            Identity {
+                cert: settings.client_cert.as_ref(),
+                what: "client certificate",
+            },
         )?;
         let proxies = Arc::new(Proxies::new(&settings.proxies)?);
         let mut http = HttpConnector::new();
@@ -121,11 +133,27 @@ impl HttpClient {
             http.set_keepalive(Some(TCP_KEEPALIVE_IDLE));
         }
         http.set_connect_timeout(Some(settings.connect_timeout));
-        let proxy_tls = match &settings.proxies.ca_bundle {
-            Some(bundle) if proxies.any_tls() => {
-                tls_config(settings.verify_tls, Some(bundle), "proxy CA bundle")?
-            }
-            _ => tls.clone(),
+        // As in urllib3, an `https://` proxy is trusted through the endpoints' CA bundle unless
+        // it has its own, and is shown only its own client certificate, never the endpoints'.
+        let proxy_tls = if proxies.any_tls() {
+            let p = &settings.proxies;
+            let trust = match &p.ca_bundle {
+                Some(bundle) => Trust {
+                    ca_bundle: Some(bundle),
+                    what: "proxy CA bundle",
+                },
+                None => Trust {
+                    ca_bundle: settings.ca_bundle.as_deref(),
+                    what: "CA bundle",
+                },
+            };
+            let identity = Identity {
+                cert: p.client_cert.as_ref(),
+                what: "proxy client certificate",
+            };
+            tls_config(settings.verify_tls, trust, identity)?
+        } else {
+            tls.clone()
         };
         // HTTP/1.1 only (no ALPN) to the proxy itself: CONNECT and forwarding are HTTP/1.1
         // exchanges, whatever the endpoint behind speaks.
@@ -456,95 +484,6 @@ impl tower_service::Service<http::Uri> for TimedConnector {
             }
             r
         })
-    }
-}
-
-// ---- TLS ----
-
-/// Trust for endpoints, or for `https://` proxies: the default roots plus `ca_bundle`, which
-/// error messages call `what`.
-fn tls_config(
-    verify_tls: bool,
-    ca_bundle: Option<&std::path::Path>,
-    what: &str,
-) -> Result<ClientConfig, Error> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| {
-            Error::new(ErrorKind::InvalidConfig, format!("TLS configuration: {e}")).with_source(e)
-        })?;
-    if !verify_tls {
-        eprintln!("rboto: TLS certificate verification is disabled");
-        let verifier = AcceptAnyCert(provider.signature_verification_algorithms);
-        return Ok(builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verifier))
-            .with_no_client_auth());
-    }
-    let mut roots = RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    if let Some(path) = ca_bundle {
-        let bad = |why: String| {
-            Error::new(
-                ErrorKind::InvalidConfig,
-                format!("{what} {}: {why}", path.display()),
-            )
-        };
-        let pem =
-            std::fs::read(path).map_err(|e| bad(format!("cannot read it: {e}")).with_source(e))?;
-        let mut added = 0;
-        for cert in CertificateDer::pem_slice_iter(&pem) {
-            let cert = cert.map_err(|e| bad(format!("invalid PEM: {e}")).with_source(e))?;
-            roots
-                .add(cert)
-                .map_err(|e| bad(format!("invalid certificate: {e}")).with_source(e))?;
-            added += 1;
-        }
-        if added == 0 {
-            return Err(bad("no PEM certificate found in it".to_string()));
-        }
-    }
-    Ok(builder.with_root_certificates(roots).with_no_client_auth())
-}
-
-/// `verify_tls = false`: any server certificate is accepted (handshake signatures are still
-/// checked, so the session is at least bound to the presented key).
-#[derive(Debug)]
-struct AcceptAnyCert(WebPkiSupportedAlgorithms);
-
-impl ServerCertVerifier for AcceptAnyCert {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_schemes()
     }
 }
 

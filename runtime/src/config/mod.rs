@@ -881,6 +881,13 @@ impl ConfigBuilder {
         self.0.http.ca_bundle = Some(path.into());
         self
     }
+    /// Presents this certificate to endpoints that ask for one: mutual TLS, botocore's
+    /// `client_cert` (`ClientCert::file(path)` for its single path, `ClientCert::files(cert,
+    /// key)` for its tuple). A certificate that can't be used fails the first call.
+    pub fn client_cert(mut self, cert: crate::http::ClientCert) -> Self {
+        self.0.http.client_cert = Some(cert);
+        self
+    }
     /// Sends requests through these proxies (botocore's `Config(proxies=…,
     /// proxies_config=…)`), replacing those from `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY`.
     pub fn proxies(mut self, proxies: crate::http::ProxySettings) -> Self {

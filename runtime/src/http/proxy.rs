@@ -44,6 +44,10 @@ pub struct ProxySettings {
     /// PEM CA bundle that verifies an `https://` proxy (botocore's `proxy_ca_bundle`).
     /// Without it the proxy is verified like endpoints are.
     pub ca_bundle: Option<PathBuf>,
+    /// The certificate presented to an `https://` proxy that asks for one (botocore's
+    /// `proxy_client_cert`). Endpoints never see it; they get
+    /// [`super::HttpSettings::client_cert`].
+    pub client_cert: Option<super::ClientCert>,
     /// Send `https://` requests to an `https://` proxy in the clear inside the proxy's TLS
     /// session, instead of tunnelling (botocore's `proxy_use_forwarding_for_https`). Ignored
     /// for `http://` proxies, which always tunnel, as in botocore.
@@ -88,6 +92,7 @@ impl ProxySettings {
                 .map(|(v, _)| vec![v])
                 .unwrap_or_default(),
             ca_bundle: None,
+            client_cert: None,
             use_forwarding_for_https: false,
         })
     }
@@ -111,6 +116,7 @@ impl fmt::Debug for ProxySettings {
             .field("https", &shown(&self.https))
             .field("no_proxy", &self.no_proxy)
             .field("ca_bundle", &self.ca_bundle)
+            .field("client_cert", &self.client_cert)
             .field("use_forwarding_for_https", &self.use_forwarding_for_https)
             .finish()
     }
