@@ -101,10 +101,12 @@ impl Reports {
 // The fault-injecting connector
 // ---------------------------------------------------------------------------------------------
 
-/// What the connector does to `UploadPart` of one part number.
+/// What the connector does to `UploadPart` of one part number, or to the ranged `GetObject`
+/// starting at one offset.
 #[derive(Clone, Copy, Debug)]
 enum Fault {
-    /// Answers HTTP 500 `InternalError` (retryable) this many times, then forwards.
+    /// `UploadPart`: answers HTTP 500 `InternalError` (retryable) this many times, then
+    /// forwards. `GetObject`: forwards, but cuts the body to half this many times.
     FailTimes(u32),
     /// Answers HTTP 403 `AccessDenied` (not retryable) every time.
     Deny,
@@ -114,7 +116,10 @@ enum Fault {
 struct State {
     http: rboto::http::HttpClient,
     fault: Option<(u32, Fault)>,
+    range_fault: Option<(u64, Fault)>,
     failures: AtomicU32,
+    /// The `Range` of every `GetObject` that had one.
+    ranges: Mutex<Vec<String>>,
     /// Every `UploadPart` is held this long before it is forwarded.
     part_delay: Duration,
     /// `METHOD path?query` of every request forwarded or answered.
@@ -134,10 +139,25 @@ struct FaultyConnector(Arc<State>);
 
 impl FaultyConnector {
     fn new(fault: Option<(u32, Fault)>, part_delay: Duration) -> Self {
+        Self::build(fault, None, part_delay)
+    }
+
+    /// A connector that disturbs the ranged `GetObject` from byte `start`.
+    fn ranged(start: u64, fault: Fault) -> Self {
+        Self::build(None, Some((start, fault)), Duration::ZERO)
+    }
+
+    fn build(
+        fault: Option<(u32, Fault)>,
+        range_fault: Option<(u64, Fault)>,
+        part_delay: Duration,
+    ) -> Self {
         FaultyConnector(Arc::new(State {
             http: rboto::http::HttpClient::new(&HttpSettings::default()).expect("http client"),
             fault,
+            range_fault,
             failures: AtomicU32::new(0),
+            ranges: Mutex::new(Vec::new()),
             part_delay,
             log: Mutex::new(Vec::new()),
             in_flight: AtomicUsize::new(0),
@@ -150,6 +170,10 @@ impl FaultyConnector {
 
     fn log(&self) -> Vec<String> {
         self.0.log.lock().unwrap().clone()
+    }
+
+    fn ranges(&self) -> Vec<String> {
+        self.0.ranges.lock().unwrap().clone()
     }
 
     /// How many requests of `method` had `param` (`name` or `name=value`) in their query.
@@ -220,6 +244,26 @@ impl Connector for FaultyConnector {
                     let body = req.body().bytes().expect("an XML body in memory");
                     *s.complete_body.lock().unwrap() =
                         Some(String::from_utf8(body.to_vec()).unwrap());
+                }
+            }
+            let range = header("range");
+            if let (true, Some(range)) = (req.method() == http::Method::GET, range) {
+                s.ranges.lock().unwrap().push(range.clone());
+                if let Some((start, fault)) = s.range_fault {
+                    if range.starts_with(&format!("bytes={start}-")) {
+                        return match fault {
+                            Fault::Deny => Ok(s3_error(403, "AccessDenied")),
+                            Fault::FailTimes(times)
+                                if s.failures.fetch_add(1, Ordering::SeqCst) < times =>
+                            {
+                                let (head, body) = s.http.send(req).await?.into_parts();
+                                let full = body.collect().await.map_err(|e| e.into_error())?;
+                                let short = full.slice(..full.len() / 2);
+                                Ok(http::Response::from_parts(head, Body::from(short)))
+                            }
+                            Fault::FailTimes(_) => s.http.send(req).await,
+                        };
+                    }
                 }
             }
             let Some(part) = upload_part_number(&req) else {
@@ -375,7 +419,7 @@ async fn a_small_file_takes_one_put_object_with_its_extra_args() {
         .expect("download_file");
     assert_eq!(out.parts, None, "one GetObject");
     assert_eq!(std::fs::read(&target).unwrap(), original);
-    assert_eq!(connector.count("GET", "range"), 0);
+    assert_eq!(connector.ranges(), Vec::<String>::new(), "no ranged GET");
 }
 
 /// A stream goes up multipart (its size unknown beforehand) and comes back into a writer in
@@ -691,4 +735,64 @@ async fn an_unusable_config_is_a_typed_error() {
     let err = tm.upload(&b"x"[..], "b", "k").await.unwrap_err();
     assert!(matches!(err, TransferError::InvalidConfig(_)), "{err:?}");
     assert!(connector.log().is_empty());
+}
+
+/// A range whose body ends short is requested again (progress counts its bytes once); a range
+/// denied for good fails the download with its part number and leaves the destination as it
+/// was, with no temporary file.
+#[tokio::test]
+async fn a_short_range_is_fetched_again_and_a_failed_download_keeps_the_destination() {
+    let turn = take_turn();
+    let s3 = rboto_s3::Client::new(&turn.config());
+    bucket(&s3, "ranges").await;
+    let original = data(9, 12 * MIB as usize);
+    s3.put_object()
+        .bucket("ranges")
+        .key("obj")
+        .body(original.clone())
+        .send()
+        .await
+        .expect("put_object");
+    let dir = ScratchDir::new("rboto-s3-transfer", "ranges", &[]).unwrap();
+    let target = dir.join("out.bin");
+
+    let short = FaultyConnector::ranged(5 * MIB, Fault::FailTimes(1));
+    let tm = TransferManager::new(client_through(&turn, &short)).with_config(small_parts());
+    let progress = Reports::default();
+    let out = tm
+        .download_file("ranges", "obj", &target)
+        .on_progress(progress.callback())
+        .await
+        .expect("a short range is retried");
+    assert_eq!(out.parts, Some(3));
+    assert!(std::fs::read(&target).unwrap() == original, "bytes differ");
+    let second = format!("bytes={}-{}", 5 * MIB, 10 * MIB - 1);
+    let ranges = short.ranges();
+    assert_eq!(
+        ranges.iter().filter(|r| **r == second).count(),
+        2,
+        "{ranges:?}"
+    );
+    assert_eq!(ranges.len(), 4);
+    assert_eq!(progress.last().bytes_done, original.len() as u64);
+
+    let denied = FaultyConnector::ranged(5 * MIB, Fault::Deny);
+    let tm = TransferManager::new(client_through(&turn, &denied)).with_config(small_parts());
+    std::fs::write(&target, b"keep me").unwrap();
+    let err = tm
+        .download_file("ranges", "obj", &target)
+        .await
+        .expect_err("a denied range fails the download");
+    assert_eq!(err.part_number(), Some(2), "{err}");
+    assert_eq!(err.s3_error().and_then(|e| e.code()), Some("AccessDenied"));
+    assert!(
+        err.to_string().starts_with("part 2 failed (GetObject): "),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), b"keep me");
+    assert_eq!(
+        std::fs::read_dir(&*dir).unwrap().count(),
+        1,
+        "no temporary file"
+    );
 }

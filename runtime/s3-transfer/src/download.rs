@@ -8,9 +8,9 @@
 //! early wait in a reorder buffer, and a range is only requested while fewer than
 //! `max_concurrency` are in flight or waiting.
 //!
-//! A body that breaks off mid-read (timeout, connection) is requested again, up to five
-//! attempts per range (s3transfer's `num_download_attempts`): the client's own retries end
-//! when the response starts.
+//! A body that breaks off mid-read (a timeout, a dropped connection, or it ends short) is
+//! requested again, up to five attempts per range (s3transfer's `num_download_attempts`): the
+//! client's own retries end when the response starts.
 
 use crate::cancel::{self, CancelToken};
 use crate::config::{range_header, ranges};
@@ -330,16 +330,20 @@ async fn get_range(
                 reported = written;
             }
         };
-        match broke {
+        let e = match broke {
             None if written == len => return Ok(sink),
-            None => {
-                return Err(TransferError::Response(format!(
-                    "GetObject of part {part_number} ended after {written} of {len} bytes"
-                )))
-            }
-            Some(e) if e.is_retryable() && attempt < DOWNLOAD_ATTEMPTS => attempt += 1,
-            Some(e) => return Err(fail(e)),
+            // Short of what the range holds: botocore's `IncompleteReadError`, retried.
+            None => rboto_s3::Error::new(
+                rboto::ErrorKind::Connection,
+                format!("the body ended after {written} of {len} bytes"),
+            )
+            .with_retry(true, false),
+            Some(e) => e,
+        };
+        if !e.is_retryable() || attempt >= DOWNLOAD_ATTEMPTS {
+            return Err(fail(e));
         }
+        attempt += 1;
     }
 }
 
