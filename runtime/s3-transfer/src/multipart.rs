@@ -54,11 +54,13 @@ pub(crate) async fn run(
         create.bucket.clone().unwrap_or_default(),
         create.key.clone().unwrap_or_default(),
     );
-    let created = tokio::select! {
-        biased;
-        _ = cancel::wait(cancel) => return Err(TransferError::cancelled()),
-        r = create.send() => r.map_err(|e| TransferError::request("CreateMultipartUpload", e))?,
-    };
+    // Neither this nor CompleteMultipartUpload is raced against a cancel: cut short, either
+    // could take effect at S3 unseen (an upload nobody aborts, an object after an abort). A
+    // cancel during them is seen just after.
+    let created = create
+        .send()
+        .await
+        .map_err(|e| TransferError::request("CreateMultipartUpload", e))?;
     let upload_id = created.upload_id.ok_or_else(|| {
         TransferError::Response("CreateMultipartUpload returned no UploadId".to_string())
     })?;
@@ -71,7 +73,7 @@ pub(crate) async fn run(
     let mut guard = AbortOnDrop(Some(target.clone()));
     let result = async {
         let parts = run_parts(source, &target, max_concurrency, tracker, cancel).await?;
-        complete(&target, parts, cancel).await
+        complete(&target, parts).await
     }
     .await;
     guard.0 = None;
@@ -159,7 +161,6 @@ pub(crate) fn joined_part<T>(
 async fn complete(
     target: &Target,
     parts: Vec<CompletedPart>,
-    cancel: Option<&CancelToken>,
 ) -> Result<TransferOutput, TransferError> {
     let count = parts.len() as u32;
     let request = target
@@ -170,11 +171,9 @@ async fn complete(
         .upload_id(&target.upload_id)
         .multipart_upload(CompletedMultipartUpload::default().parts(parts))
         .send();
-    let out = tokio::select! {
-        biased;
-        _ = cancel::wait(cancel) => return Err(TransferError::cancelled()),
-        r = request => r.map_err(|e| TransferError::request("CompleteMultipartUpload", e))?,
-    };
+    let out = request
+        .await
+        .map_err(|e| TransferError::request("CompleteMultipartUpload", e))?;
     Ok(TransferOutput {
         bytes: 0,
         e_tag: out.e_tag.clone(),

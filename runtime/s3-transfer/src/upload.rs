@@ -246,8 +246,8 @@ impl PartSource for ReaderParts<'_> {
                 let pending = std::mem::take(&mut self.pending);
                 read_up_to(self.reader, pending, self.part_size).await?
             };
-            // Part 1 is sent even when empty, so a stream always makes an object.
-            if data.is_empty() && part_number > 1 {
+            // Multipart only begins with a full threshold read, so part 1 is never empty.
+            if data.is_empty() {
                 return Ok(None);
             }
             self.read += data.len() as u64;
