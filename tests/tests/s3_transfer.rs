@@ -8,6 +8,7 @@
 
 use rboto::http::{BoxFuture, Connector, HttpSettings};
 use rboto::{Body, Error};
+use rboto_s3::types::{ChecksumAlgorithm, ServerSideEncryption};
 use rboto_s3_transfer::{
     CancelToken, ExtraArgs, Progress, TransferConfig, TransferError, TransferManager, MIB,
 };
@@ -795,4 +796,54 @@ async fn a_short_range_is_fetched_again_and_a_failed_download_keeps_the_destinat
         1,
         "no temporary file"
     );
+}
+
+/// Extra args reach a multipart upload: encryption and content type on the object, and a
+/// chosen checksum algorithm (SHA-256) on every part and in CompleteMultipartUpload.
+#[tokio::test]
+async fn extra_args_reach_every_request_of_a_multipart_upload() {
+    let turn = take_turn();
+    let connector = FaultyConnector::new(None, Duration::ZERO);
+    let s3 = client_through(&turn, &connector);
+    bucket(&s3, "extras").await;
+    let original = data(10, 6 * MIB as usize);
+    let tm = TransferManager::new(s3.clone()).with_config(small_parts());
+    let out = tm
+        .upload(&original[..], "extras", "obj")
+        .extra_args(
+            ExtraArgs::new()
+                .content_type("application/octet-stream+test")
+                .server_side_encryption(ServerSideEncryption::Aes256)
+                .checksum_algorithm(ChecksumAlgorithm::Sha256),
+        )
+        .await
+        .expect("upload");
+    assert_eq!(out.parts, Some(2));
+    assert_eq!(
+        connector.0.create_algorithm.lock().unwrap().as_deref(),
+        Some("SHA256")
+    );
+    let complete = connector.0.complete_body.lock().unwrap().clone().unwrap();
+    assert_eq!(
+        complete.matches("<ChecksumSHA256>").count(),
+        2,
+        "{complete}"
+    );
+    assert_eq!(complete.matches("<ChecksumCRC32>").count(), 0, "{complete}");
+    let head = s3
+        .head_object()
+        .bucket("extras")
+        .key("obj")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        head.content_type.as_deref(),
+        Some("application/octet-stream+test")
+    );
+    assert_eq!(
+        head.server_side_encryption,
+        Some(ServerSideEncryption::Aes256)
+    );
+    assert!(get(&s3, "extras", "obj").await == original);
 }
