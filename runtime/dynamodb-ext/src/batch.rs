@@ -5,8 +5,8 @@
 //! Rust has no async drop, so nothing is sent when a writer goes out of scope: call
 //! [`BatchWriter::close`] (or [`BatchWriter::flush`]) at the end. A writer dropped with
 //! requests still buffered prints a warning naming the table and the count to standard error
-//! (never the items), the way a forgotten `with` block would have lost nothing in boto3 but
-//! loses them here.
+//! (never the items): where boto3's `with` block flushes on exit, those requests are lost.
+//! A panic in progress skips the warning.
 
 use crate::error::ItemError;
 use rboto::ErrorKind;
@@ -124,7 +124,8 @@ impl BatchWriter {
         self.buffer.drain(..).collect()
     }
 
-    /// Buffers a put of `item`, sending a batch once enough are buffered.
+    /// Buffers a put of `item`, sending a batch once enough are buffered. An error comes from
+    /// that send (see [`flush`](BatchWriter::flush)); the request itself stays buffered.
     pub async fn put_item(&mut self, item: HashMap<String, AttributeValue>) -> Result<(), Error> {
         let request = WriteRequest::default().put_request(PutRequest::default().item(item));
         self.add(request).await
@@ -136,7 +137,8 @@ impl BatchWriter {
         self.put_item(item).await
     }
 
-    /// Buffers a delete of the item with this key.
+    /// Buffers a delete of the item with this key; errors as for
+    /// [`put_item`](BatchWriter::put_item).
     pub async fn delete_item(&mut self, key: HashMap<String, AttributeValue>) -> Result<(), Error> {
         let request = WriteRequest::default().delete_request(DeleteRequest::default().key(key));
         self.add(request).await
@@ -179,33 +181,7 @@ impl BatchWriter {
         }
         Ok(())
     }
-}
 
-/// The values of the `overwrite_by_pkeys` attributes of a request's item or key.
-fn key_of(pkeys: &[String], request: &WriteRequest) -> Result<Vec<AttributeValue>, ItemError> {
-    {
-        let (kind, attributes) = match (&request.put_request, &request.delete_request) {
-            (Some(put), _) => ("put", put.item.as_ref()),
-            (None, Some(delete)) => ("delete", delete.key.as_ref()),
-            (None, None) => ("empty", None),
-        };
-        pkeys
-            .iter()
-            .map(|name| {
-                attributes
-                    .and_then(|a| a.get(name))
-                    .cloned()
-                    .ok_or_else(|| {
-                        ItemError::new(format!(
-                            "overwrite_by_pkeys names {name:?}, which this {kind} request lacks"
-                        ))
-                    })
-            })
-            .collect()
-    }
-}
-
-impl BatchWriter {
     /// Sends up to `flush_amount` requests from the front of the buffer; unprocessed ones go
     /// back to the front.
     async fn send_batch(&mut self) -> Result<(), Error> {
@@ -274,4 +250,26 @@ impl Drop for BatchWriter {
             );
         }
     }
+}
+
+/// The values of the `overwrite_by_pkeys` attributes of a request's item or key.
+fn key_of(pkeys: &[String], request: &WriteRequest) -> Result<Vec<AttributeValue>, ItemError> {
+    let (kind, attributes) = match (&request.put_request, &request.delete_request) {
+        (Some(put), _) => ("put", put.item.as_ref()),
+        (None, Some(delete)) => ("delete", delete.key.as_ref()),
+        (None, None) => ("empty", None),
+    };
+    pkeys
+        .iter()
+        .map(|name| {
+            attributes
+                .and_then(|a| a.get(name))
+                .cloned()
+                .ok_or_else(|| {
+                    ItemError::new(format!(
+                        "overwrite_by_pkeys names {name:?}, which this {kind} request lacks"
+                    ))
+                })
+        })
+        .collect()
 }

@@ -12,6 +12,18 @@
 //!   placeholder, so reserved words (`name`, `status`, `size`…) need no care.
 //! - **A batch writer** ([`BatchWriter`]), as `Table.batch_writer()`.
 //!
+//! Where this differs from boto3:
+//!
+//! - Floats are accepted and written as their shortest round-trip text (`0.1` → `"0.1"`);
+//!   boto3 refuses `float` and wants `Decimal`, which is [`Number`] here.
+//! - The batch writer resends unprocessed requests after an exponential backoff and gives up
+//!   after a bounded number of calls in a row ([`BatchWriter::max_attempts`]); boto3 resends at
+//!   once, forever. Nothing is sent on drop (Rust has no async drop): call
+//!   [`BatchWriter::close`].
+//! - Key conditions are their own type, so a filter-only condition (`Attr`, `|`, `!`) cannot be
+//!   used as a key condition: boto3 raises `DynamoDBNeedsKeyConditionError` at run time.
+//! - Comparing one attribute with another (`Attr('a').eq(Attr('b'))` in boto3) is not offered.
+//!
 //! ```no_run
 //! use rboto_dynamodb_ext::{from_item, to_item, Attr, Expressions, Key, WithExpressions};
 //! use serde::{Deserialize, Serialize};
