@@ -316,7 +316,10 @@ async fn update_item_with_the_update_builder() {
     let mut e = Expressions::new();
     let update_expression = e.update(update).unwrap();
     // nickname holds NULL (None), which counts as existing, so if_not_exists keeps it.
-    let condition = e.condition(Attr::new("vip").eq(true)).unwrap();
+    // visits (3) > sk (1): one attribute compared with another.
+    let condition = e
+        .condition(Attr::new("vip").eq(true) & Attr::new("visits").gt(Attr::new("sk")))
+        .unwrap();
     assert_eq!(
         update_expression,
         "SET #n0 = :v0, #n1.#n2 = :v1, #n3 = list_append(#n4, :v2), #n5 = #n6 + :v3, \
@@ -354,7 +357,10 @@ async fn update_item_with_the_update_builder() {
         .table_name(TABLE)
         .key(key("cust", 1))
         .update_expression(e.update(Update::new().remove("vip")).unwrap())
-        .condition_expression(e.condition(Attr::new("visits").gt(100)).unwrap())
+        .condition_expression(
+            e.condition(Attr::new("visits").lt(Attr::new("sk")))
+                .unwrap(),
+        )
         .with_expressions(e)
         .send()
         .await

@@ -22,7 +22,6 @@
 //!   [`BatchWriter::close`].
 //! - Key conditions are their own type, so a filter-only condition (`Attr`, `|`, `!`) cannot be
 //!   used as a key condition: boto3 raises `DynamoDBNeedsKeyConditionError` at run time.
-//! - Comparing one attribute with another (`Attr('a').eq(Attr('b'))` in boto3) is not offered.
 //!
 //! ```no_run
 //! use rboto_dynamodb_ext::{from_item, to_item, Attr, Expressions, Key, WithExpressions};
@@ -69,8 +68,8 @@ pub use batch::{BatchWriter, MAX_BATCH};
 pub use de::{from_attribute_value, from_item};
 pub use error::{ItemError, PathSegment};
 pub use expr::{
-    Attr, Condition, Expressions, Key, KeyCondition, Projection, SetValue, Size, Update,
-    WithExpressions,
+    Attr, Comparand, Condition, Expressions, Key, KeyCondition, Projection, Rhs, SetValue, Size,
+    Update, WithExpressions,
 };
 pub use number::{FromNumber, Number};
 pub use ser::{to_attribute_value, to_item};

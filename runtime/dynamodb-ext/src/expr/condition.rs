@@ -38,9 +38,9 @@ enum Operand {
 #[derive(Clone, Debug)]
 enum Node {
     /// `{0} op {1}`
-    Compare(Operand, &'static str, Val),
+    Compare(Operand, &'static str, Rhs),
     /// `{0} BETWEEN {1} AND {2}`
-    Between(Operand, Val, Val),
+    Between(Operand, Rhs, Rhs),
     /// `name({0}, {1})`: begins_with, contains, attribute_type.
     Function(&'static str, String, Val),
     /// `name({0})`: attribute_exists, attribute_not_exists.
@@ -57,12 +57,12 @@ impl Node {
         Ok(match self {
             Node::Compare(left, op, right) => {
                 let left = operand(left, e);
-                format!("{left} {op} {}", e.value(right)?)
+                format!("{left} {op} {}", right.render(e)?)
             }
             Node::Between(left, low, high) => {
                 let left = operand(left, e);
-                let low = e.value(low)?;
-                format!("{left} BETWEEN {low} AND {}", e.value(high)?)
+                let low = low.render(e)?;
+                format!("{left} BETWEEN {low} AND {}", high.render(e)?)
             }
             Node::Function(name, path, v) => {
                 let path = e.path(path);
@@ -148,35 +148,80 @@ impl BitAnd for KeyCondition {
     }
 }
 
-/// Comparisons shared by `Key`, `Attr` and `Size`: `$wrap` turns the node into the result type.
+/// The right-hand side of a comparison: a value, or (for [`Attr`] and [`Size`] conditions)
+/// another attribute, as boto3 allows `Attr("a").lt(Attr("b"))`.
+pub trait Comparand {
+    #[doc(hidden)]
+    fn into_rhs(self) -> Rhs;
+}
+
+/// A converted [`Comparand`] (opaque).
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub struct Rhs(RhsKind);
+
+#[derive(Clone, Debug)]
+enum RhsKind {
+    Value(Val),
+    Path(String),
+}
+
+impl Rhs {
+    fn value<T: Serialize>(v: T) -> Rhs {
+        Rhs(RhsKind::Value(val(&v)))
+    }
+
+    fn render(&self, e: &mut Expressions) -> Result<String, ItemError> {
+        match &self.0 {
+            RhsKind::Value(v) => e.value(v),
+            RhsKind::Path(p) => Ok(e.path(p)),
+        }
+    }
+}
+
+impl<T: Serialize> Comparand for T {
+    fn into_rhs(self) -> Rhs {
+        Rhs::value(self)
+    }
+}
+
+impl Comparand for Attr {
+    fn into_rhs(self) -> Rhs {
+        Rhs(RhsKind::Path(self.0))
+    }
+}
+
+/// Comparisons shared by `Key`, `Attr` and `Size`: `$wrap` turns the node into the result
+/// type; right-hand sides are `$bound` (values only for key conditions, as DynamoDB requires),
+/// converted by `$rhs`.
 macro_rules! comparisons {
-    ($wrap:ident, $operand:expr) => {
+    ($wrap:ident, $operand:expr, $bound:ident, $rhs:path) => {
         /// `= value`
-        pub fn eq<T: Serialize>(&self, value: T) -> $wrap {
+        pub fn eq<T: $bound>(&self, value: T) -> $wrap {
             self.compare("=", value)
         }
         /// `< value`
-        pub fn lt<T: Serialize>(&self, value: T) -> $wrap {
+        pub fn lt<T: $bound>(&self, value: T) -> $wrap {
             self.compare("<", value)
         }
         /// `<= value`
-        pub fn lte<T: Serialize>(&self, value: T) -> $wrap {
+        pub fn lte<T: $bound>(&self, value: T) -> $wrap {
             self.compare("<=", value)
         }
         /// `> value`
-        pub fn gt<T: Serialize>(&self, value: T) -> $wrap {
+        pub fn gt<T: $bound>(&self, value: T) -> $wrap {
             self.compare(">", value)
         }
         /// `>= value`
-        pub fn gte<T: Serialize>(&self, value: T) -> $wrap {
+        pub fn gte<T: $bound>(&self, value: T) -> $wrap {
             self.compare(">=", value)
         }
         /// `BETWEEN low AND high` (both inclusive).
-        pub fn between<L: Serialize, H: Serialize>(&self, low: L, high: H) -> $wrap {
-            $wrap(Node::Between($operand(self), val(&low), val(&high)))
+        pub fn between<L: $bound, H: $bound>(&self, low: L, high: H) -> $wrap {
+            $wrap(Node::Between($operand(self), $rhs(low), $rhs(high)))
         }
-        fn compare<T: Serialize>(&self, op: &'static str, value: T) -> $wrap {
-            $wrap(Node::Compare($operand(self), op, val(&value)))
+        fn compare<T: $bound>(&self, op: &'static str, value: T) -> $wrap {
+            $wrap(Node::Compare($operand(self), op, $rhs(value)))
         }
     };
 }
@@ -187,7 +232,12 @@ impl Key {
         Key(name.into())
     }
 
-    comparisons!(KeyCondition, |k: &Key| Operand::Path(k.0.clone()));
+    comparisons!(
+        KeyCondition,
+        |k: &Key| Operand::Path(k.0.clone()),
+        Serialize,
+        Rhs::value
+    );
 
     /// `begins_with(key, prefix)` (sort keys of type S or B).
     pub fn begins_with<T: Serialize>(&self, prefix: T) -> KeyCondition {
@@ -201,10 +251,15 @@ impl Attr {
         Attr(path.into())
     }
 
-    comparisons!(Condition, |a: &Attr| Operand::Path(a.0.clone()));
+    comparisons!(
+        Condition,
+        |a: &Attr| Operand::Path(a.0.clone()),
+        Comparand,
+        Comparand::into_rhs
+    );
 
     /// `<> value`
-    pub fn ne<T: Serialize>(&self, value: T) -> Condition {
+    pub fn ne<T: Comparand>(&self, value: T) -> Condition {
         self.compare("<>", value)
     }
 
@@ -263,10 +318,15 @@ impl Attr {
 }
 
 impl Size {
-    comparisons!(Condition, |s: &Size| Operand::Size(s.0.clone()));
+    comparisons!(
+        Condition,
+        |s: &Size| Operand::Size(s.0.clone()),
+        Comparand,
+        Comparand::into_rhs
+    );
 
     /// `<> value`
-    pub fn ne<T: Serialize>(&self, value: T) -> Condition {
+    pub fn ne<T: Comparand>(&self, value: T) -> Condition {
         self.compare("<>", value)
     }
 }
@@ -348,6 +408,28 @@ mod tests {
         assert_eq!(e.values()[":v0"], s("x"));
         assert_eq!(e.values()[":v1"], n("3"));
         assert_eq!(e.values().len(), 2);
+    }
+
+    #[test]
+    fn an_attribute_compares_with_another_attribute() {
+        let mut e = Expressions::new();
+        let c = Attr::new("spent").gt(Attr::new("budget.limit"))
+            & Attr::new("tags").size().lte(Attr::new("max"));
+        assert_eq!(
+            e.condition(c).unwrap(),
+            "(#n0 > #n1.#n2 AND size(#n3) <= #n4)"
+        );
+        assert_eq!(
+            e.names(),
+            &names(&[
+                ("#n0", "spent"),
+                ("#n1", "budget"),
+                ("#n2", "limit"),
+                ("#n3", "tags"),
+                ("#n4", "max")
+            ])
+        );
+        assert!(e.values().is_empty());
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod condition;
 mod projection;
 mod update;
 
-pub use condition::{Attr, Condition, Key, KeyCondition, Size};
+pub use condition::{Attr, Comparand, Condition, Key, KeyCondition, Rhs, Size};
 pub use projection::Projection;
 pub use update::{SetValue, Update};
 
