@@ -6,7 +6,8 @@
 use rboto::{Config, Credentials};
 use rboto_tests::moto::MotoServer;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 // The seed's snippets as runnable examples (`cargo run -p rboto-tests --example seed_s3`); the
@@ -234,11 +235,160 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     )
     .await;
 
+    step(
+        "s3.upload_file('big.bin', 'my-bucket', 'big.bin', Callback=progress); download_file(...)",
+        async {
+            let dir = rboto_tests::scratch::ScratchDir::new("rboto-demo", "transfer", &[])?;
+            let (up, down) = (dir.join("big.bin"), dir.join("big.back"));
+            // 64 MiB of deterministic bytes that differ from part to part.
+            let data: Vec<u8> = (0..64u32 << 20)
+                .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+                .collect();
+            std::fs::write(&up, &data)?;
+            let tm = rboto_s3_transfer::TransferManager::new(rboto_s3::Client::new(&config));
+            let uploaded = tm
+                .upload_file(&up, "my-bucket", "big.bin")
+                .on_progress(progress_bar)
+                .await?;
+            tm.download_file("my-bucket", "big.bin", &down)
+                .on_progress(progress_bar)
+                .await?;
+            if std::fs::read(&down)? != data {
+                return Err("the downloaded file differs from the uploaded one".into());
+            }
+            Ok(format!(
+                "64 MiB up in {:?} parts (ETag {}), down again, byte for byte the same",
+                uploaded.parts,
+                uploaded.e_tag.unwrap_or_default()
+            ))
+        },
+    )
+    .await;
+
+    step(
+        "table.put_item(Item={...}); table.query(KeyConditionExpression=Key('customer').eq('c-1'))",
+        async {
+            use rboto_dynamodb::types::{AttributeDefinition, KeySchemaElement};
+            use rboto_dynamodb_ext::{from_item, to_item, Attr, Expressions, Key, WithExpressions};
+            let ddb = rboto_dynamodb::Client::new(&config);
+            ddb.create_table()
+                .table_name("orders")
+                .attribute_definitions(vec![
+                    AttributeDefinition::default()
+                        .attribute_name("customer")
+                        .attribute_type("S"),
+                    AttributeDefinition::default()
+                        .attribute_name("id")
+                        .attribute_type("N"),
+                ])
+                .key_schema(vec![
+                    KeySchemaElement::default()
+                        .attribute_name("customer")
+                        .key_type("HASH"),
+                    KeySchemaElement::default()
+                        .attribute_name("id")
+                        .key_type("RANGE"),
+                ])
+                .billing_mode("PAY_PER_REQUEST")
+                .send()
+                .await?;
+            let orders = [
+                Order {
+                    customer: "c-1".into(),
+                    id: 1,
+                    total: 12.5,
+                    items: vec!["tea".into()],
+                    note: None,
+                },
+                Order {
+                    customer: "c-1".into(),
+                    id: 2,
+                    total: 99.0,
+                    items: vec!["kettle".into(), "cups".into()],
+                    note: Some("gift".into()),
+                },
+                Order {
+                    customer: "c-2".into(),
+                    id: 3,
+                    total: 5.0,
+                    items: vec![],
+                    note: None,
+                },
+            ];
+            for order in &orders {
+                ddb.put_item()
+                    .table_name("orders")
+                    .item(to_item(order)?)
+                    .send()
+                    .await?;
+            }
+            let mut e = Expressions::new();
+            let found = ddb
+                .query()
+                .table_name("orders")
+                .key_condition_expression(e.key_condition(Key::new("customer").eq("c-1"))?)
+                .filter_expression(e.condition(Attr::new("total").gt(50))?)
+                .with_expressions(e)
+                .send()
+                .await?;
+            let got: Vec<Order> = found
+                .items
+                .unwrap_or_default()
+                .into_iter()
+                .map(from_item)
+                .collect::<Result<_, _>>()?;
+            if got != orders[1..2] {
+                return Err(format!("query found {got:?}").into());
+            }
+            Ok(format!(
+                "3 orders written as structs; c-1's over 50 read back: {got:?}"
+            ))
+        },
+    )
+    .await;
+
     let failed = FAILED.load(Ordering::SeqCst);
     if failed > 0 {
         return Err(format!("{failed} step(s) failed").into());
     }
     Ok(())
+}
+
+/// A DynamoDB item as a plain Rust struct (boto3 would use a dict).
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Order {
+    customer: String,
+    id: u32,
+    total: f64,
+    items: Vec<String>,
+    note: Option<String>,
+}
+
+/// A one-line progress bar on stderr, redrawn in place when the percentage moves.
+fn progress_bar(p: rboto_s3_transfer::Progress) {
+    static SHOWN: AtomicU64 = AtomicU64::new(u64::MAX);
+    let total = p.total.unwrap_or(0).max(1);
+    let percent = p.bytes_done * 100 / total;
+    if SHOWN.swap(percent, Ordering::SeqCst) == percent {
+        return;
+    }
+    if !std::io::stderr().is_terminal() {
+        // A log gets a line per quarter instead of a redrawn bar.
+        if percent.is_multiple_of(25) {
+            eprintln!("    {percent:>3}% of {} MiB", total >> 20);
+        }
+        return;
+    }
+    let filled = (percent * 30 / 100) as usize;
+    eprint!(
+        "\r    [{}{}] {percent:>3}% of {} MiB",
+        "#".repeat(filled),
+        " ".repeat(30 - filled.min(30)),
+        total >> 20
+    );
+    if percent == 100 {
+        eprintln!();
+    }
 }
 
 /// Runs a blocking example function on a plain thread, as synchronous code would.
