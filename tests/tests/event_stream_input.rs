@@ -5,6 +5,7 @@
 //! stream while the client is still sending.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use rboto::eventstream::{Decoder, HeaderValue, Message};
@@ -191,7 +192,83 @@ enum Reply {
     AfterBody,
 }
 
-/// Serves one request; what it saw arrives on the returned channel when it is done.
+/// The server's side of one exchange, whatever the transport: checks the frames as they
+/// arrive and says what to answer.
+struct Exchange {
+    chain: Chain,
+    decoder: Decoder,
+    seen: Seen,
+    replies: usize,
+    characters: usize,
+}
+
+impl Exchange {
+    fn new(request_line: String, head: HashMap<String, String>) -> Self {
+        let authorization = head.get("authorization").cloned().unwrap_or_default();
+        let seed = authorization.rsplit_once("Signature=").unwrap().1;
+        Exchange {
+            chain: Chain {
+                prior: seed.to_string(),
+            },
+            decoder: Decoder::new(),
+            seen: Seen {
+                head,
+                request_line,
+                ..Seen::default()
+            },
+            replies: 0,
+            characters: 0,
+        }
+    }
+
+    /// The first event, sent with the response head before anything is read.
+    fn greeting(&mut self) -> Vec<u8> {
+        self.replies += 1;
+        audio(b"ready")
+    }
+
+    /// Takes a piece of the body; returns the events to answer with (an `AudioEvent` per
+    /// `TextEvent` when `answer`), and whether the end frame has arrived.
+    fn receive(&mut self, chunk: &[u8], answer: bool) -> (Vec<Vec<u8>>, bool) {
+        assert!(!self.seen.end_frame, "data after the end frame");
+        self.decoder.push(chunk);
+        let mut out = Vec::new();
+        while let Some(envelope) = self.decoder.next_message().expect("a valid frame") {
+            self.seen.frames += 1;
+            let Some(inner) = self.chain.verify(&envelope) else {
+                self.seen.end_frame = true;
+                // Nothing may follow the end frame.
+                assert_eq!(self.decoder.buffered_len(), 0);
+                return (out, true);
+            };
+            let event_type = inner.string_header(":event-type").unwrap().to_string();
+            let content_type = inner.string_header(":content-type").unwrap_or("");
+            assert_eq!(inner.string_header(":message-type"), Some("event"));
+            self.seen.events.push((
+                event_type.clone(),
+                content_type.to_string(),
+                inner.payload.to_vec(),
+            ));
+            self.seen.replies_before.push(self.replies);
+            if event_type == "TextEvent" && answer {
+                let body: serde_json::Value = serde_json::from_slice(&inner.payload).unwrap();
+                let text = body["Text"].as_str().unwrap();
+                self.characters += text.len();
+                out.push(audio(format!("audio:{text}").as_bytes()));
+                self.replies += 1;
+            }
+        }
+        (out, false)
+    }
+
+    /// The last event: the characters synthesized.
+    fn closed(&self) -> Vec<u8> {
+        let closed = format!("{{\"RequestCharacters\":{}}}", self.characters);
+        event("StreamClosedEvent", "application/json", closed.as_bytes())
+    }
+}
+
+/// Serves one request over HTTP/1.1; what it saw arrives on the returned channel when done.
 async fn serve(reply: Reply) -> (String, mpsc::Receiver<Seen>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -205,72 +282,121 @@ async fn serve(reply: Reply) -> (String, mpsc::Receiver<Seen>) {
             done.send(Seen::default()).await.unwrap();
             return;
         }
-        let authorization = head.get("authorization").cloned().unwrap_or_default();
-        let seed = authorization
-            .rsplit_once("Signature=")
-            .unwrap()
-            .1
-            .to_string();
-        let mut chain = Chain { prior: seed };
-        let mut seen = Seen {
-            head,
-            request_line,
-            ..Seen::default()
-        };
-        let mut replies = 0;
-        if reply == Reply::AtOnce {
+        let mut exchange = Exchange::new(request_line, head);
+        let answer = reply == Reply::AtOnce;
+        if answer {
             start_response(&mut stream).await;
-            write_chunk(&mut stream, &audio(b"ready")).await;
-            replies += 1;
+            write_chunk(&mut stream, &exchange.greeting()).await;
         }
-        let mut decoder = Decoder::new();
-        let mut characters = 0;
-        'body: while let Some(chunk) = read_chunk(&mut stream).await {
-            decoder.push(&chunk);
-            while let Some(envelope) = decoder.next_message().expect("a valid frame") {
-                seen.frames += 1;
-                let Some(inner) = chain.verify(&envelope) else {
-                    seen.end_frame = true;
-                    break 'body;
-                };
-                let event_type = inner.string_header(":event-type").unwrap().to_string();
-                let content_type = inner.string_header(":content-type").unwrap_or("");
-                assert_eq!(inner.string_header(":message-type"), Some("event"));
-                seen.events.push((
-                    event_type.clone(),
-                    content_type.to_string(),
-                    inner.payload.to_vec(),
-                ));
-                seen.replies_before.push(replies);
-                if event_type == "TextEvent" && reply == Reply::AtOnce {
-                    let body: serde_json::Value = serde_json::from_slice(&inner.payload).unwrap();
-                    let text = body["Text"].as_str().unwrap();
-                    characters += text.len();
-                    write_chunk(&mut stream, &audio(format!("audio:{text}").as_bytes())).await;
-                    replies += 1;
+        while let Some(chunk) = read_chunk(&mut stream).await {
+            let (replies, ended) = exchange.receive(&chunk, answer);
+            for r in replies {
+                write_chunk(&mut stream, &r).await;
+            }
+            if ended {
+                assert_eq!(read_chunk(&mut stream).await, None);
+                if !answer {
+                    start_response(&mut stream).await;
                 }
+                write_chunk(&mut stream, &exchange.closed()).await;
+                stream.get_mut().write_all(b"0\r\n\r\n").await.unwrap();
+                break;
             }
         }
-        if seen.end_frame {
-            // Nothing may follow the end frame.
-            assert_eq!(decoder.buffered_len(), 0);
-            assert_eq!(read_chunk(&mut stream).await, None);
-            if reply == Reply::AfterBody {
-                start_response(&mut stream).await;
-            }
-            let closed = format!("{{\"RequestCharacters\":{characters}}}");
-            let closed = event("StreamClosedEvent", "application/json", closed.as_bytes());
-            write_chunk(&mut stream, &closed).await;
-            stream.get_mut().write_all(b"0\r\n\r\n").await.unwrap();
-        }
-        done.send(seen).await.unwrap();
+        done.send(exchange.seen).await.unwrap();
     });
     (url, seen_rx)
 }
 
-fn check_request_head(seen: &Seen) {
+/// A fresh self-signed certificate for `localhost` (its rustls server config offering only
+/// h2) and the path of its PEM, for the client's CA bundle.
+fn localhost_tls() -> (Arc<rustls::ServerConfig>, std::path::PathBuf) {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(cert.signing_key.serialize_der().into());
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![cert.cert.der().clone()], key)
+    .unwrap();
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let path = std::env::temp_dir().join(format!(
+        "rboto-event-input-{}-{}.pem",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::write(&path, cert.cert.pem()).unwrap();
+    (Arc::new(config), path)
+}
+
+/// Serves one request over HTTP/2 on TLS (ALPN `h2` only), answering at once; returns the
+/// URL, the CA bundle to trust, and what it saw.
+async fn serve_h2() -> (String, std::path::PathBuf, mpsc::Receiver<Seen>) {
+    let (tls, pem) = localhost_tls();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "https://localhost:{}",
+        listener.local_addr().unwrap().port()
+    );
+    let (done, seen_rx) = mpsc::channel(1);
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let tls = tokio_rustls::TlsAcceptor::from(tls)
+            .accept(tcp)
+            .await
+            .unwrap();
+        assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+        let mut conn = h2::server::handshake(tls).await.unwrap();
+        let (request, mut respond) = conn.accept().await.unwrap().unwrap();
+        // The connection is driven by polling it; requests after the first are not expected.
+        tokio::spawn(async move { while conn.accept().await.is_some() {} });
+        let (parts, mut body) = request.into_parts();
+        let head = parts
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_string()))
+            .collect();
+        let line = format!("{} {} {:?}", parts.method, parts.uri.path(), parts.version);
+        let mut exchange = Exchange::new(line, head);
+        let response = http::Response::builder()
+            .header("x-amzn-requestid", "req-evin")
+            .header("content-type", "application/vnd.amazon.eventstream")
+            .body(())
+            .unwrap();
+        let mut out = respond.send_response(response, false).unwrap();
+        out.send_data(exchange.greeting().into(), false).unwrap();
+        while let Some(chunk) = body.data().await {
+            let chunk = chunk.unwrap();
+            let _ = body.flow_control().release_capacity(chunk.len());
+            let (replies, ended) = exchange.receive(&chunk, true);
+            for r in replies {
+                out.send_data(r.into(), false).unwrap();
+            }
+            if ended {
+                out.send_data(exchange.closed().into(), true).unwrap();
+            }
+        }
+        assert!(
+            exchange.seen.end_frame,
+            "the body ended without the end frame"
+        );
+        done.send(exchange.seen).await.unwrap();
+    });
+    (url, pem, seen_rx)
+}
+
+fn check_request_head(seen: &Seen, http2: bool) {
     let header = |n: &str| seen.head.get(n).map(String::as_str);
-    assert_eq!(seen.request_line, "POST /v1/synthesisStream HTTP/1.1");
+    let version = if http2 { "HTTP/2.0" } else { "HTTP/1.1" };
+    assert_eq!(
+        seen.request_line,
+        format!("POST /v1/synthesisStream {version}")
+    );
     assert_eq!(
         header("content-type"),
         Some("application/vnd.amazon.eventstream")
@@ -279,7 +405,9 @@ fn check_request_head(seen: &Seen) {
         header("x-amz-content-sha256"),
         Some("STREAMING-AWS4-HMAC-SHA256-EVENTS")
     );
-    assert_eq!(header("transfer-encoding"), Some("chunked"));
+    // HTTP/2 frames the body itself.
+    let chunked = (!http2).then_some("chunked");
+    assert_eq!(header("transfer-encoding"), chunked);
     assert_eq!(header("content-length"), None);
     let authorization = header("authorization").unwrap();
     assert!(
@@ -307,76 +435,102 @@ fn check_request_head(seen: &Seen) {
 // Tests
 // ---------------------------------------------------------------------------------------------
 
+/// Three words and a close, each sent only after the answer to the one before has been read;
+/// then what the server saw is checked.
+async fn converse(client: rboto_polly::Client, seen: &mut mpsc::Receiver<Seen>, http2: bool) {
+    let (tx, sender) = EventStreamSender::channel(1);
+    let mut out = client
+        .start_speech_synthesis_stream()
+        .engine(Engine::Generative)
+        .output_format(OutputFormat::Mp3)
+        .voice_id(VoiceId::Joanna)
+        .action_stream(sender)
+        .send()
+        .await
+        .expect("the response head arrives before any event is sent");
+    assert_eq!(
+        out.response_metadata().request_id.as_deref(),
+        Some("req-evin")
+    );
+    let mut events = out.event_stream.take().unwrap();
+    let audio_of = |e: Option<Result<Out, rboto_polly::Error>>| match e {
+        Some(Ok(Out::AudioEvent(a))) => a.audio_chunk.unwrap().into_inner().to_vec(),
+        other => panic!("expected an audio event, got {other:?}"),
+    };
+    // The service's first event, read while the request body is still open.
+    assert_eq!(audio_of(events.recv().await), b"ready");
+    for word in ["one", "two", "three"] {
+        tx.send(text(word)).await.unwrap();
+        assert_eq!(
+            audio_of(events.recv().await),
+            format!("audio:{word}").as_bytes()
+        );
+    }
+    tx.send(Action::CloseStreamEvent(CloseStreamEvent::default()))
+        .await
+        .unwrap();
+    drop(tx);
+    match events.recv().await {
+        Some(Ok(Out::StreamClosedEvent(c))) => assert_eq!(c.request_characters, Some(11)),
+        other => panic!("expected StreamClosedEvent, got {other:?}"),
+    }
+    assert!(events.recv().await.is_none());
+
+    let seen = seen.recv().await.unwrap();
+    check_request_head(&seen, http2);
+    let json = "application/json";
+    assert_eq!(
+        seen.events,
+        vec![
+            (
+                "TextEvent".into(),
+                json.into(),
+                br#"{"Text":"one"}"#.to_vec()
+            ),
+            (
+                "TextEvent".into(),
+                json.into(),
+                br#"{"Text":"two"}"#.to_vec()
+            ),
+            (
+                "TextEvent".into(),
+                json.into(),
+                br#"{"Text":"three"}"#.to_vec()
+            ),
+            // A structure with no members: no payload, so no content type either.
+            ("CloseStreamEvent".into(), String::new(), Vec::new()),
+        ]
+    );
+    // Four events and the end frame, every signature checked along the chain.
+    assert_eq!(seen.frames, 5);
+    assert!(seen.end_frame);
+    // The server had answered 1, 2, 3, 4 times when each event arrived: the events were
+    // produced while the response was being read.
+    assert_eq!(seen.replies_before, vec![1, 2, 3, 4]);
+}
+
 #[tokio::test]
 async fn events_are_signed_in_a_chain_and_answered_while_the_client_is_still_sending() {
     tokio::time::timeout(LIMIT, async {
         let (url, mut seen) = serve(Reply::AtOnce).await;
-        let (tx, sender) = EventStreamSender::channel(1);
-        let mut out = synthesis(&url)
-            .action_stream(sender)
-            .send()
-            .await
-            .expect("the response head arrives before any event is sent");
-        assert_eq!(
-            out.response_metadata().request_id.as_deref(),
-            Some("req-evin")
-        );
-        let mut events = out.event_stream.take().unwrap();
-        let audio_of = |e: Option<Result<Out, rboto_polly::Error>>| match e {
-            Some(Ok(Out::AudioEvent(a))) => a.audio_chunk.unwrap().into_inner().to_vec(),
-            other => panic!("expected an audio event, got {other:?}"),
-        };
-        // The service's first event, read while the request body is still open.
-        assert_eq!(audio_of(events.recv().await), b"ready");
-        // Each event is sent only after the answer to the one before has been read.
-        for word in ["one", "two", "three"] {
-            tx.send(text(word)).await.unwrap();
-            assert_eq!(
-                audio_of(events.recv().await),
-                format!("audio:{word}").as_bytes()
-            );
-        }
-        tx.send(Action::CloseStreamEvent(CloseStreamEvent::default()))
-            .await
-            .unwrap();
-        drop(tx);
-        match events.recv().await {
-            Some(Ok(Out::StreamClosedEvent(c))) => assert_eq!(c.request_characters, Some(11)),
-            other => panic!("expected StreamClosedEvent, got {other:?}"),
-        }
-        assert!(events.recv().await.is_none());
+        converse(client(&url), &mut seen, false).await;
+    })
+    .await
+    .expect("the exchange finishes");
+}
 
-        let seen = seen.recv().await.unwrap();
-        check_request_head(&seen);
-        let json = "application/json";
-        assert_eq!(
-            seen.events,
-            vec![
-                (
-                    "TextEvent".into(),
-                    json.into(),
-                    br#"{"Text":"one"}"#.to_vec()
-                ),
-                (
-                    "TextEvent".into(),
-                    json.into(),
-                    br#"{"Text":"two"}"#.to_vec()
-                ),
-                (
-                    "TextEvent".into(),
-                    json.into(),
-                    br#"{"Text":"three"}"#.to_vec()
-                ),
-                // A structure with no members: no payload, so no content type either.
-                ("CloseStreamEvent".into(), String::new(), Vec::new()),
-            ]
-        );
-        // Four events and the end frame, every signature checked along the chain.
-        assert_eq!(seen.frames, 5);
-        assert!(seen.end_frame);
-        // The server had answered 1, 2, 3, 4 times when each event arrived: the events were
-        // produced while the response was being read.
-        assert_eq!(seen.replies_before, vec![1, 2, 3, 4]);
+#[tokio::test]
+async fn over_tls_the_client_offers_h2_and_streams_the_events_on_it() {
+    tokio::time::timeout(LIMIT, async {
+        let (url, pem, mut seen) = serve_h2().await;
+        let config = Config::builder()
+            .region(REGION)
+            .credentials(Credentials::new("AKIDEXAMPLE", SECRET, None))
+            .endpoint_url(url)
+            .ca_bundle(&pem)
+            .build();
+        converse(rboto_polly::Client::new(&config), &mut seen, true).await;
+        let _ = std::fs::remove_file(pem);
     })
     .await
     .expect("the exchange finishes");
@@ -398,7 +552,7 @@ async fn a_stream_that_ends_at_once_sends_only_the_signed_end_frame() {
         }
         assert!(events.recv().await.is_none());
         let seen = seen.recv().await.unwrap();
-        check_request_head(&seen);
+        check_request_head(&seen, false);
         assert!(seen.events.is_empty(), "{:?}", seen.events);
         assert_eq!(seen.frames, 1);
         assert!(seen.end_frame);
