@@ -53,7 +53,7 @@ impl<T: IntoValue + Send + 'static> EventStreamSender<T> {
     pub fn from_events<I>(events: I) -> Self
     where
         I: IntoIterator<Item = T>,
-        I::IntoIter: Send + Unpin + 'static,
+        I::IntoIter: Send + 'static,
     {
         Self::new(Iter(events.into_iter()))
     }
@@ -141,7 +141,11 @@ where
 
 struct Iter<I>(I);
 
-impl<I: Iterator + Unpin> Stream for Iter<I> {
+// The iterator is never pinned in place (only ever used through `&mut`), so moving it is fine
+// whatever it holds.
+impl<I> Unpin for Iter<I> {}
+
+impl<I: Iterator> Stream for Iter<I> {
     type Item = I::Item;
 
     fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<I::Item>> {
