@@ -285,13 +285,71 @@ fn runtime_features(model: &Model) -> String {
         ops.values()
             .any(|op| op.get("requestcompression").is_some())
     });
-    let features: Vec<&str> = [("cbor", speaks_cbor), ("compression", compresses)]
-        .into_iter()
-        .filter_map(|(name, on)| on.then_some(name))
-        .collect();
+    // Sending events while the response is read is what HTTP/2 is for, and the model says
+    // when the service wants it (`protocolSettings.h2`: `eventstream`, `required`).
+    let h2 = matches!(
+        meta["protocolSettings"]["h2"].as_str(),
+        Some("eventstream" | "required")
+    ) || sends_events(model);
+    let features: Vec<&str> = [
+        ("cbor", speaks_cbor),
+        ("compression", compresses),
+        ("http2", h2),
+    ]
+    .into_iter()
+    .filter_map(|(name, on)| on.then_some(name))
+    .collect();
     if features.is_empty() {
         return String::new();
     }
     let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
     format!(", features = [{}]", quoted.join(", "))
+}
+
+/// Whether some operation's input has an event stream member (events sent to the service).
+fn sends_events(model: &Model) -> bool {
+    let shapes = &model.service["shapes"];
+    let is_event_stream = |name: &serde_json::Value| {
+        name.as_str()
+            .is_some_and(|n| shapes[n]["eventstream"].as_bool() == Some(true))
+    };
+    model.service["operations"].as_object().is_some_and(|ops| {
+        ops.values().any(|op| {
+            let input = &shapes[op["input"]["shape"].as_str().unwrap_or_default()];
+            input["members"]
+                .as_object()
+                .is_some_and(|ms| ms.values().any(|m| is_event_stream(&m["shape"])))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn features_of(service: &str) -> String {
+        let files = ModelFiles {
+            service,
+            ..ModelFiles::default()
+        };
+        runtime_features(&Model::from_files("x", &files).unwrap())
+    }
+
+    #[test]
+    fn http2_for_services_that_send_events_or_ask_for_it() {
+        let sends = r#"{"metadata":{"protocol":"rest-json"},"operations":{"Op":{"input":{"shape":"In"}}},
+            "shapes":{"In":{"type":"structure","members":{"S":{"shape":"Events"}}},
+            "Events":{"type":"structure","eventstream":true,"members":{}}}}"#;
+        assert_eq!(features_of(sends), r#", features = ["http2"]"#);
+        let asks = r#"{"metadata":{"protocol":"rest-json","protocolSettings":{"h2":"eventstream"}},
+            "operations":{},"shapes":{}}"#;
+        assert_eq!(features_of(asks), r#", features = ["http2"]"#);
+        // `optional` alone is not a reason, nor an event stream only received.
+        let receives = r#"{"metadata":{"protocol":"rest-json","protocolSettings":{"h2":"optional"}},
+            "operations":{"Op":{"input":{"shape":"In"},"output":{"shape":"Out"}}},
+            "shapes":{"In":{"type":"structure","members":{}},
+            "Out":{"type":"structure","members":{"S":{"shape":"Events"}}},
+            "Events":{"type":"structure","eventstream":true,"members":{}}}}"#;
+        assert_eq!(features_of(receives), "");
+    }
 }

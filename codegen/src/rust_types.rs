@@ -126,9 +126,9 @@ impl Ir<'_> {
             return quote!(rboto::Document);
         }
         if self.json(target).bool_at("eventstream") && self.is_operation_input(parent) {
-            // Sending events is not implemented yet: the runtime refuses a set member with a
-            // typed error, so the field stays the opaque body it was.
-            return quote!(rboto::Body);
+            // The events the caller sends, typed by the stream's union.
+            let events = self.type_path(target);
+            return quote!(rboto::EventStreamSender<#events>);
         }
         let t = self.rust_type(target);
         if self

@@ -477,7 +477,7 @@ impl ServiceClient {
         sdk_request: String,
     ) -> Result<(Value, ResponseInfo), Failure> {
         let svc = self.inner.service;
-        let body = prepared.take_body().ok_or_else(|| {
+        let mut body = prepared.take_body().ok_or_else(|| {
             Error::new(
                 ErrorKind::ParamValidation,
                 "the request body was a stream that has already been sent",
@@ -493,15 +493,16 @@ impl ServiceClient {
             endpoint,
             prepared,
             &mut headers,
-            &body,
+            &mut body,
             self.signing_time(),
         )
         .await?;
+        let events_failure = body.events_mut().map(|e| e.failure());
         let request = attempt::http_request(prepared, &headers, body)?;
         let response = http
             .send(request)
             .await
-            .map_err(|e| e.map_modeled(|n| match n {}))?;
+            .map_err(|e| attempt::events_failed(&events_failure, e.map_modeled(|n| match n {})))?;
         // Responses are checked when the request asked for it (botocore: the validation mode
         // member is ENABLED, which `when_supported` sets for the caller).
         let validate = request_checksum::validation_mode_header(op).is_some_and(|mode| {
@@ -510,7 +511,8 @@ impl ServiceClient {
                 .iter()
                 .any(|(n, v)| n.eq_ignore_ascii_case(mode) && v.eq_ignore_ascii_case("ENABLED"))
         });
-        attempt::parse(svc, op, protocol, response, validate).await
+        let parsed = attempt::parse(svc, op, protocol, response, validate).await;
+        attempt::watch_events(parsed, events_failure)
     }
 }
 

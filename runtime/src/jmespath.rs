@@ -923,7 +923,7 @@ impl<'a> Node<'a> {
     fn typed(value: &'a Value, shape: &'static Shape) -> Node<'a> {
         match value {
             Value::Document(d) => Node::owned(Json::from_document(d)),
-            Value::Body(_) | Value::EventStream(_) => Node::Null,
+            Value::Body(_) | Value::EventStream(_) | Value::EventInput(_) => Node::Null,
             Value::Struct(_) if !matches!(shape.kind, Kind::Structure(_) | Kind::Union(_)) => {
                 Node::Null
             }
@@ -1097,7 +1097,7 @@ impl<'a> Node<'a> {
                     }
                 }
                 Value::Document(d) => Json::from_document(d),
-                Value::Body(_) | Value::EventStream(_) => Json::Null,
+                Value::Body(_) | Value::EventStream(_) | Value::EventInput(_) => Json::Null,
                 Value::List(_) => Json::Array(
                     Node::Typed(v, shape)
                         .items()

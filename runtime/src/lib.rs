@@ -48,5 +48,5 @@ pub use error::{Error, ErrorKind, ModeledError, RetryOutcome, ServiceError};
 pub use protocol::response_checksum::ChecksumMismatch;
 pub use response::{Output, ResponseFuture, ResponseMetadata};
 pub use schema::Protocol;
-pub use types::{Blob, Body, DateTime, Document, EventStream};
+pub use types::{Blob, Body, DateTime, Document, EventStream, EventStreamSender};
 pub use value::Value;

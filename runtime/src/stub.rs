@@ -824,7 +824,7 @@ pub(crate) fn to_json(shape: &'static Shape, value: &Value) -> Json {
             // A stream (a file, say) is not read just to be recorded.
             None => Json::String("<stream>".into()),
         },
-        Value::EventStream(_) => Json::Null,
+        Value::EventStream(_) | Value::EventInput(_) => Json::Null,
         Value::List(items) => {
             let m = match shape.kind {
                 Kind::List(m) => Some(m),

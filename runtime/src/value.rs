@@ -27,6 +27,8 @@ pub enum Value {
     Body(Body),
     /// The events of an event-stream output, read as they arrive.
     EventStream(Box<crate::types::RawEventStream>),
+    /// The events of an event-stream input, sent as the caller produces them.
+    EventInput(Box<crate::types::RawEventSender>),
 }
 
 impl Value {
@@ -45,6 +47,7 @@ impl Value {
             Value::Document(_) => "document",
             Value::Body(_) => "stream",
             Value::EventStream(_) => "event stream",
+            Value::EventInput(_) => "input event stream",
         }
     }
 }

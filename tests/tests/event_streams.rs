@@ -395,7 +395,8 @@ async fn an_error_response_to_an_event_stream_call_is_an_ordinary_service_error(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Input event streams: the signed body, and the send path's refusal
+// Input event streams: the signed body built in memory (sending one through a client is in
+// event_stream_input.rs)
 // ---------------------------------------------------------------------------------------------
 
 mod input {
@@ -502,26 +503,5 @@ mod input {
         )
         .expect_err("Unknown cannot be sent");
         assert!(err.to_string().contains("Unknown"), "{err}");
-    }
-
-    #[tokio::test]
-    async fn sending_an_input_event_stream_is_refused_before_anything_is_sent() {
-        let stub = super::StubConnector::new();
-        let polly = rboto_polly::Client::new(&super::config(&stub));
-        let err = polly
-            .start_speech_synthesis_stream()
-            .engine(rboto_polly::types::Engine::Generative)
-            .output_format(rboto_polly::types::OutputFormat::Mp3)
-            .voice_id(rboto_polly::types::VoiceId::Joanna)
-            .action_stream(rboto::Body::from("raw"))
-            .send()
-            .await
-            .expect_err("input event streams are not sent yet");
-        assert!(
-            err.to_string()
-                .contains("input event stream is not supported yet"),
-            "{err}"
-        );
-        assert!(stub.requests().is_empty());
     }
 }

@@ -3,6 +3,7 @@
 
 use super::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, RawModeled, ServiceError};
+use crate::protocol::event_input::SendFailure;
 use crate::protocol::event_stream::Events;
 use crate::protocol::{self, Response};
 use crate::response::ResponseMetadata;
@@ -194,6 +195,47 @@ impl From<Error<RawModeled>> for Failure {
             error,
             response: None,
         }
+    }
+}
+
+/// The error that stopped an input event stream, in place of `error` (the connection breaking
+/// because of it).
+pub(crate) fn events_failed(
+    failure: &Option<SendFailure>,
+    error: Error<RawModeled>,
+) -> Error<RawModeled> {
+    match failure.as_ref().and_then(SendFailure::error) {
+        Some(cause) => cause.map_modeled(|n| match n {}),
+        None => error,
+    }
+}
+
+/// A parsed response of a call that sends an input event stream: a failure, or the output's
+/// event stream failing later, reports why the events stopped when that is what broke it.
+// Passes `parse`'s own result through, unboxed like the rest of the attempt path.
+#[allow(clippy::result_large_err)]
+pub(crate) fn watch_events(
+    parsed: Result<(Value, ResponseInfo), Failure>,
+    failure: Option<SendFailure>,
+) -> Result<(Value, ResponseInfo), Failure> {
+    let Some(failure) = failure else {
+        return parsed;
+    };
+    match parsed {
+        Ok((mut value, info)) => {
+            if let Value::Struct(slots) = &mut value {
+                for slot in slots.iter_mut().flatten() {
+                    if let Value::EventStream(stream) = slot {
+                        stream.watch_sender(failure.clone());
+                    }
+                }
+            }
+            Ok((value, info))
+        }
+        Err(f) => Err(Failure {
+            error: events_failed(&Some(failure), f.error),
+            response: f.response,
+        }),
     }
 }
 

@@ -12,7 +12,8 @@ use crate::sigv4;
 use crate::types::Body;
 
 /// Adds the operation's auth to `headers`: for SigV4, the signature headers for the
-/// clock-corrected `time` (and `x-amz-security-token`, `x-amz-content-sha256`).
+/// clock-corrected `time` (and `x-amz-security-token`, `x-amz-content-sha256`). An input event
+/// stream's messages are then signed on the request's signature; with no SigV4 they go unsigned.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn sign(
     config: &Config,
@@ -21,7 +22,7 @@ pub(crate) async fn sign(
     endpoint: &Endpoint,
     prepared: &Prepared,
     headers: &mut Vec<(String, String)>,
-    body: &Body,
+    body: &mut Body,
     time: std::time::SystemTime,
 ) -> Result<(), Error<RawModeled>> {
     match auth::resolve(config, service, op)? {
@@ -35,7 +36,7 @@ pub(crate) async fn sign(
         _ => sigv4::SignableBody::UnsignedPayload,
     };
     let location = sigv4::SignatureLocation::Headers;
-    let out = sign_with(
+    let (out, creds) = sign_with(
         config,
         endpoint,
         prepared,
@@ -45,6 +46,9 @@ pub(crate) async fn sign(
         time,
     )
     .await?;
+    if let Some(events) = body.events_mut() {
+        events.seed(chunk_signer(&out, &creds, endpoint)?, time);
+    }
     headers.extend(out.headers.into_iter().map(|(k, v)| (k.to_string(), v)));
     Ok(())
 }
@@ -120,7 +124,7 @@ pub(crate) async fn presign(
         sigv4::SignableBody::Bytes(b"")
     };
     let location = sigv4::SignatureLocation::QueryParams { expires_in };
-    let out = sign_with(config, endpoint, prepared, headers, body, location, time).await?;
+    let (out, _) = sign_with(config, endpoint, prepared, headers, body, location, time).await?;
     Ok(out.query)
 }
 
@@ -132,7 +136,7 @@ async fn sign_with(
     body: sigv4::SignableBody<'_>,
     location: sigv4::SignatureLocation,
     time: std::time::SystemTime,
-) -> Result<sigv4::SigningOutput, Error<RawModeled>> {
+) -> Result<(sigv4::SigningOutput, crate::Credentials), Error<RawModeled>> {
     let provider = config.credentials.as_ref().ok_or_else(|| {
         Error::new(
             ErrorKind::NoCredentials,
@@ -170,10 +174,37 @@ async fn sign_with(
             session_token_signed: true,
         },
     };
-    sigv4::sign(&signable, &params).map_err(|e| {
+    let out = sigv4::sign(&signable, &params).map_err(|e| {
         Error::new(
             ErrorKind::Signing,
             format!("could not sign the request: {e}"),
+        )
+    })?;
+    Ok((out, creds))
+}
+
+/// The signer of an input event stream's messages, seeded with the request's own signature.
+fn chunk_signer(
+    out: &sigv4::SigningOutput,
+    creds: &crate::Credentials,
+    endpoint: &Endpoint,
+) -> Result<crate::eventstream::ChunkSigner, Error<RawModeled>> {
+    let seed = out
+        .headers
+        .iter()
+        .find(|(k, _)| *k == "authorization")
+        .and_then(|(_, v)| v.rsplit_once("Signature="))
+        .map(|(_, sig)| sig);
+    crate::eventstream::ChunkSigner::new(
+        creds.secret_access_key(),
+        &endpoint.signing_region,
+        &endpoint.signing_name,
+        seed.unwrap_or_default(),
+    )
+    .map_err(|e| {
+        Error::new(
+            ErrorKind::Signing,
+            format!("could not sign the input event stream: {e}"),
         )
     })
 }

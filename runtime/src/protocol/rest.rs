@@ -31,8 +31,8 @@ use super::token::fill_idempotency_tokens;
 use super::{empty_slots, expand_host_prefix, ParseError, Request, Response, SerializeError};
 use crate::encoding::{uri_encode, uri_encode_path};
 use crate::schema::{
-    Kind, Location, Member, Operation, Shape, TimestampFormat, DOCUMENT, EVENT_STREAM, JSON_VALUE,
-    PAYLOAD,
+    Kind, Location, Member, Operation, Protocol, Shape, TimestampFormat, DOCUMENT, EVENT_STREAM,
+    JSON_VALUE, PAYLOAD,
 };
 use crate::types::{Blob, Body, DateTime};
 use crate::value::Value;
@@ -237,15 +237,8 @@ pub(crate) fn serialize(
         }
     };
     slots.resize_with(members.len().max(slots.len()), || None);
-    for (m, slot) in members.iter().zip(slots.iter()) {
-        if m.target().has(EVENT_STREAM) && slot.is_some() {
-            return Err(SerializeError(format!(
-                "{}.{}: sending an input event stream is not supported yet (its signed body \
-                 can be built with rboto::protocol::event_input::signed_body)",
-                shape.name, m.name
-            )));
-        }
-    }
+    let events = super::event_input::stream_member(op)
+        .and_then(|(i, union)| slots[i].take().map(|v| (union, v)));
     checksum::fill_validation_mode(op, &mut slots, checksums.response);
     let chosen_algorithm = checksum::chosen_algorithm(op, &slots);
     let host_prefix = expand_host_prefix(op, &slots)?;
@@ -394,8 +387,45 @@ pub(crate) fn serialize(
         req.headers
             .push(("Content-Type".to_string(), "application/json".to_string()));
     }
+    if let Some((union, v)) = events {
+        events_body(format, op, union, v, &mut req)?;
+    }
     checksum::apply(op, chosen_algorithm.as_deref(), &mut req, checksums.request)?;
     Ok(req)
+}
+
+/// Makes `req`'s body the input event stream `v` of `union`, sent unsized and signed
+/// message by message (the request itself with the events payload hash).
+fn events_body(
+    format: BodyFormat,
+    op: &'static Operation,
+    union: &'static Shape,
+    v: Value,
+    req: &mut Request,
+) -> Result<(), SerializeError> {
+    use super::event_input::{EventBody, CONTENT_TYPE, EVENTS_PAYLOAD_HASH};
+    let Value::EventInput(events) = v else {
+        return Err(SerializeError(format!(
+            "{}: an input event stream must be an EventStreamSender, found {}",
+            op.name,
+            v.type_name()
+        )));
+    };
+    let protocol = match format {
+        BodyFormat::Json => Protocol::RestJson,
+        BodyFormat::Xml => Protocol::RestXml,
+    };
+    req.body = Body::events(EventBody::new(*events, protocol, union));
+    req.headers
+        .retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+    req.headers
+        .push(("Content-Type".to_string(), CONTENT_TYPE.to_string()));
+    req.headers.push((
+        "X-Amz-Content-SHA256".to_string(),
+        EVENTS_PAYLOAD_HASH.to_string(),
+    ));
+    req.payload_hash = Some(EVENTS_PAYLOAD_HASH.to_string());
+    Ok(())
 }
 
 /// Moves the body-located members out of the (already partitioned) slots.

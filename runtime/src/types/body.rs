@@ -1,5 +1,6 @@
 use crate::protocol::aws_chunked::AwsChunked;
 use crate::protocol::checksum::Algorithm;
+use crate::protocol::event_input::EventBody;
 use crate::protocol::response_checksum::{ChecksumMismatch, Validator};
 use bytes::{Bytes, BytesMut};
 use http_body::{Body as _, Frame, SizeHint};
@@ -26,6 +27,8 @@ enum Inner {
     File(FileBody),
     /// Another body sent `aws-chunked` with its checksum in a trailer.
     AwsChunked(Box<AwsChunked>),
+    /// An input event stream, encoded and signed event by event as it is sent.
+    Events(Box<EventBody>),
 }
 
 /// A file being uploaded, read in chunks as it is sent; replayable by opening it again.
@@ -65,9 +68,15 @@ enum Repr {
     File(io::Error),
     /// A response body that is read whole was longer than the limit.
     TooLarge(usize),
+    /// An event of an input event stream could not be encoded or signed.
+    Event(crate::error::ErrorKind, String),
 }
 
 impl BodyError {
+    pub(crate) fn event(kind: crate::error::ErrorKind, message: String) -> Self {
+        BodyError(Repr::Event(kind, message))
+    }
+
     /// Whether the body stalled past the read timeout (botocore's `ReadTimeoutError`), rather
     /// than the connection failing.
     pub fn is_timeout(&self) -> bool {
@@ -92,6 +101,7 @@ impl BodyError {
             Repr::Checksum(_) => (ErrorKind::ResponseParse, false),
             Repr::File(_) => (ErrorKind::ParamValidation, false),
             Repr::TooLarge(_) => (ErrorKind::ResponseParse, false),
+            Repr::Event(kind, _) => (kind, false),
         };
         Error::new(kind, self.to_string())
             .with_source(self)
@@ -115,6 +125,7 @@ impl fmt::Display for BodyError {
                 "the response body is larger than the {limit}-byte limit for a response \
                  that is not streamed"
             ),
+            Repr::Event(_, message) => f.write_str(message),
         }
     }
 }
@@ -126,7 +137,7 @@ impl std::error::Error for BodyError {
             Repr::Timeout(_) => None,
             Repr::Checksum(m) => Some(m),
             Repr::File(e) => Some(e),
-            Repr::TooLarge(_) => None,
+            Repr::TooLarge(_) | Repr::Event(..) => None,
         }
     }
 }
@@ -180,7 +191,7 @@ impl Body {
     /// may read it ahead of sending.
     pub(crate) fn is_one_shot(&self) -> bool {
         match &self.0 {
-            Inner::Incoming(_) => true,
+            Inner::Incoming(_) | Inner::Events(_) => true,
             Inner::AwsChunked(c) => c.is_one_shot(),
             Inner::Bytes(_) | Inner::Chunks(_) | Inner::File(_) => false,
         }
@@ -218,6 +229,21 @@ impl Body {
                 })))
             }
             Inner::AwsChunked(c) => Some(Body(Inner::AwsChunked(Box::new(c.try_clone()?)))),
+            // The caller's events are sent once.
+            Inner::Events(_) => None,
+        }
+    }
+
+    /// An input event stream's body.
+    pub(crate) fn events(events: EventBody) -> Body {
+        Body(Inner::Events(Box::new(events)))
+    }
+
+    /// The input event stream this body sends, if it is one.
+    pub(crate) fn events_mut(&mut self) -> Option<&mut EventBody> {
+        match &mut self.0 {
+            Inner::Events(e) => Some(e),
+            _ => None,
         }
     }
 
@@ -225,7 +251,11 @@ impl Body {
     pub fn bytes(&self) -> Option<&Bytes> {
         match &self.0 {
             Inner::Bytes(b) => Some(b),
-            Inner::Chunks(_) | Inner::Incoming(_) | Inner::File(_) | Inner::AwsChunked(_) => None,
+            Inner::Chunks(_)
+            | Inner::Incoming(_)
+            | Inner::File(_)
+            | Inner::AwsChunked(_)
+            | Inner::Events(_) => None,
         }
     }
 
@@ -237,7 +267,7 @@ impl Body {
             Inner::Incoming(s) => http_body::Body::size_hint(&s.body).exact(),
             Inner::File(f) => Some(f.len),
             // Known only once every chunk has been cut: sent with chunked transfer encoding.
-            Inner::AwsChunked(_) => None,
+            Inner::AwsChunked(_) | Inner::Events(_) => None,
         }
     }
 
@@ -323,6 +353,7 @@ impl http_body::Body for Body {
             Inner::Incoming(s) => s.poll_frame(cx),
             Inner::File(f) => f.poll_frame(cx),
             Inner::AwsChunked(c) => c.poll_frame(cx),
+            Inner::Events(e) => e.poll_frame(cx),
         }
     }
 
@@ -334,6 +365,7 @@ impl http_body::Body for Body {
             Inner::Incoming(s) => s.validator.is_none() && s.body.is_end_stream(),
             Inner::File(f) => f.remaining == 0,
             Inner::AwsChunked(c) => c.is_end_stream(),
+            Inner::Events(e) => e.is_end_stream(),
         }
     }
 
@@ -343,7 +375,7 @@ impl http_body::Body for Body {
             Inner::Chunks(c) => SizeHint::with_exact(chunks_len(c)),
             Inner::Incoming(s) => s.body.size_hint(),
             Inner::File(f) => SizeHint::with_exact(f.remaining),
-            Inner::AwsChunked(_) => SizeHint::default(),
+            Inner::AwsChunked(_) | Inner::Events(_) => SizeHint::default(),
         }
     }
 }
@@ -445,6 +477,7 @@ impl fmt::Debug for Body {
             Inner::Incoming(_) => f.write_str("Body(stream)"),
             Inner::File(file) => write!(f, "Body({}, {} bytes)", file.path.display(), file.len),
             Inner::AwsChunked(_) => f.write_str("Body(aws-chunked)"),
+            Inner::Events(_) => f.write_str("Body(input event stream)"),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::error::{Error, ErrorKind, ModeledError, RawModeled};
 use crate::eventstream::{Decoder, EventStreamError, Message, MessageType};
+use crate::protocol::event_input::SendFailure;
 use crate::protocol::event_stream::{Events, INITIAL_RESPONSE};
 use crate::types::Body;
 use crate::value::{ConvertError, FromValue, IntoValue, Value};
@@ -27,6 +28,8 @@ pub struct RawEventStream {
     pending: Option<Message>,
     body_done: bool,
     finished: bool,
+    /// The call's input event stream: when sending it failed, that is why this body broke.
+    sender: Option<SendFailure>,
 }
 
 impl RawEventStream {
@@ -38,7 +41,13 @@ impl RawEventStream {
             pending: None,
             body_done: false,
             finished: false,
+            sender: None,
         }
+    }
+
+    /// Reports `failure`, once set, in place of this body's own error.
+    pub(crate) fn watch_sender(&mut self, failure: SendFailure) {
+        self.sender = Some(failure);
     }
 
     /// The next event, `None` once the stream has ended (cleanly, or after an error).
@@ -106,7 +115,11 @@ impl RawEventStream {
                     }
                 }
                 Some(Err(e)) => {
-                    let err = e.into_error().map_modeled(|n| match n {});
+                    let err = match self.sender.as_ref().and_then(SendFailure::error) {
+                        Some(cause) => cause,
+                        None => e.into_error(),
+                    };
+                    let err = err.map_modeled(|n| match n {});
                     return Poll::Ready(Some(Err(err.with_context(self.events.operation, None))));
                 }
                 None => {

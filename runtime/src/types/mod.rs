@@ -4,12 +4,14 @@ mod blob;
 mod body;
 mod datetime;
 mod document;
+mod event_sender;
 mod event_stream;
 
 pub use blob::Blob;
 pub use body::{Body, BodyError};
 pub use datetime::{DateTime, DateTimeParseError};
 pub use document::{Document, Number};
+pub use event_sender::{EventStreamSender, RawEventSender};
 pub use event_stream::{EventStream, RawEventStream};
 
 /// What `Debug` prints instead of a sensitive member's value.

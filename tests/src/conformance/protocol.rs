@@ -795,6 +795,7 @@ pub fn value_to_json(shape: &'static Shape, value: &Value) -> Json {
         },
         // The protocol suites have no event streams; one would be read as it arrives.
         Value::EventStream(_) => Json::String("<event stream>".into()),
+        Value::EventInput(_) => Json::String("<input event stream>".into()),
     }
 }
 
