@@ -183,13 +183,13 @@ pub struct InvokeModelWithBidirectionalStreamInput {
     /// The model ID or ARN of the model ID to use. Currently, only `amazon.nova-sonic-v1:0` is supported.
     pub model_id: Option<String>,
     /// The prompt and inference parameters in the format specified in the `BidirectionalInputPayloadPart` in the header. You must provide the body in JSON format. To see the format and content of the request and response bodies for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
-    pub body: Option<rboto::Body>,
+    pub body: Option<rboto::EventStreamSender<InvokeModelWithBidirectionalStreamInput2>>,
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     InvokeModelWithBidirectionalStreamInput
     "InvokeModelWithBidirectionalStreamRequest"[set into] { model_id : String, body =
-    rboto::Body } { _client }
+    rboto::EventStreamSender < InvokeModelWithBidirectionalStreamInput2 > } { _client }
 );
 #[derive(Clone, Default)]
 #[non_exhaustive]

@@ -276,14 +276,15 @@ pub struct StartMedicalScribeListeningSessionInput {
     pub media_sample_rate_hertz: Option<i32>,
     /// The encoding for the input audio
     pub media_encoding: Option<MedicalScribeMediaEncoding>,
-    pub input_stream: Option<rboto::Body>,
+    pub input_stream: Option<rboto::EventStreamSender<MedicalScribeInputStream>>,
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     StartMedicalScribeListeningSessionInput "StartMedicalScribeListeningSessionInput"[set
     into] { session_id : String, domain_id : String, subscription_id : String,
     language_code : MedicalScribeLanguageCode, media_sample_rate_hertz = i32,
-    media_encoding : MedicalScribeMediaEncoding, input_stream = rboto::Body } { _client }
+    media_encoding : MedicalScribeMediaEncoding, input_stream = rboto::EventStreamSender
+    < MedicalScribeInputStream > } { _client }
 );
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

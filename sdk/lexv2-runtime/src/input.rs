@@ -135,11 +135,14 @@ pub struct StartConversationInput {
     /// The conversation type that you are using the Amazon Lex V2. If the conversation mode is `AUDIO` you can send both audio and DTMF information. If the mode is `TEXT` you can only send text.
     pub conversation_mode: Option<ConversationMode>,
     /// Represents the stream of events to Amazon Lex V2 from your application. The events are encoded as HTTP/2 data frames.
-    pub request_event_stream: Option<rboto::Body>,
+    pub request_event_stream: Option<
+        rboto::EventStreamSender<StartConversationRequestEventStream>,
+    >,
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     StartConversationInput "StartConversationRequest"[set into] { bot_id : String,
     bot_alias_id : String, locale_id : String, session_id : String, conversation_mode :
-    ConversationMode, request_event_stream = rboto::Body } { _client }
+    ConversationMode, request_event_stream = rboto::EventStreamSender <
+    StartConversationRequestEventStream > } { _client }
 );

@@ -122,14 +122,16 @@ pub struct StartSpeechSynthesisStreamInput {
     /// The voice to use in synthesis. To get a list of available voice IDs, use the [DescribeVoices](https://docs.aws.amazon.com/polly/latest/dg/API_DescribeVoices.html) operation.
     pub voice_id: Option<VoiceId>,
     /// The input event stream that contains text events and stream control events.
-    pub action_stream: Option<rboto::Body>,
+    pub action_stream: Option<
+        rboto::EventStreamSender<StartSpeechSynthesisStreamActionStream>,
+    >,
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     StartSpeechSynthesisStreamInput "StartSpeechSynthesisStreamInput"[set into] { engine
     : Engine, language_code : LanguageCode, lexicon_names = Vec < String >, output_format
-    : OutputFormat, sample_rate : String, voice_id : VoiceId, action_stream = rboto::Body
-    } { _client }
+    : OutputFormat, sample_rate : String, voice_id : VoiceId, action_stream =
+    rboto::EventStreamSender < StartSpeechSynthesisStreamActionStream > } { _client }
 );
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]

@@ -93,13 +93,14 @@ pub struct ChatInput {
     /// A token that you provide to identify the chat input.
     pub client_token: Option<String>,
     /// The streaming input for the `Chat` API.
-    pub input_stream: Option<rboto::Body>,
+    pub input_stream: Option<rboto::EventStreamSender<ChatInputStream>>,
     pub(crate) _client: rboto::__private::Bound,
 }
 rboto::__structure!(
     ChatInput "ChatInput"[set into] { application_id : String, user_id : String,
     user_groups = Vec < String >, conversation_id : String, parent_message_id : String,
-    client_token : String, input_stream = rboto::Body } { _client }
+    client_token : String, input_stream = rboto::EventStreamSender < ChatInputStream > }
+    { _client }
 );
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
