@@ -18,7 +18,7 @@ pub(crate) struct Endpoint {
     /// S3 and friends sign the path as sent, without normalising or double-encoding it.
     pub disable_double_encoding: bool,
     /// Headers the endpoint requires.
-    pub headers: Vec<(String, String)>,
+    pub headers: http::HeaderMap,
 }
 
 /// Resolves the endpoint for `op` with `input` by evaluating the service's rule set (every
@@ -53,8 +53,16 @@ pub(crate) fn resolve(
     let resolved = rules.resolve(&params).map_err(failed)?;
     let mut ep = parse_url(&resolved.url)?;
     for (name, values) in &resolved.headers {
+        let bad = || {
+            Error::new(
+                ErrorKind::EndpointResolution,
+                format!("the endpoint rule set requires header {name:?} with an invalid value"),
+            )
+        };
+        let name = http::HeaderName::try_from(name.as_str()).map_err(|_| bad())?;
         for v in values {
-            ep.headers.push((name.clone(), v.clone()));
+            let value = http::HeaderValue::try_from(v.as_str()).map_err(|_| bad())?;
+            ep.headers.append(name.clone(), value);
         }
     }
     // The first scheme this signer can use: like botocore without awscrt, a SigV4a entry
@@ -241,7 +249,7 @@ pub(crate) fn parse_url(url: &str) -> Result<Endpoint, Error<RawModeled>> {
         signing_region: String::new(),
         signing_name: String::new(),
         disable_double_encoding: false,
-        headers: Vec::new(),
+        headers: http::HeaderMap::new(),
     })
 }
 

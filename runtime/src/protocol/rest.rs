@@ -145,11 +145,21 @@ impl QueryParams {
     }
 }
 
-fn set_header(headers: &mut Vec<(String, String)>, name: String, value: String) {
-    match headers.iter_mut().find(|(n, _)| *n == name) {
-        Some((_, v)) => *v = value,
-        None => headers.push((name, value)),
-    }
+/// Sets header `name` (a later binding of the same name replaces an earlier one, as in
+/// botocore's header dict) from member `m` of `op`'s input; `name` and `value` that cannot be
+/// sent are a serialization error naming the member.
+fn set_header(
+    headers: &mut http::HeaderMap,
+    op: &Operation,
+    m: &Member,
+    name: Result<http::HeaderName, http::header::InvalidHeaderName>,
+    value: String,
+) -> Result<(), SerializeError> {
+    let what = || format!("{}.{}", op.input.name, m.name);
+    let name =
+        name.map_err(|_| SerializeError(format!("{}: not a valid HTTP header name", what())))?;
+    headers.insert(name, super::header_value(what(), value)?);
+    Ok(())
 }
 
 /// Renders `requestUri` with the encoded labels (botocore's `_render_uri_template`).
@@ -252,7 +262,7 @@ pub(crate) fn serialize(
 
     let mut labels: Vec<(&str, String)> = Vec::new();
     let mut query = QueryParams::default();
-    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut headers = http::HeaderMap::new();
     for (m, slot) in members.iter().zip(slots.iter_mut()) {
         if matches!(m.location, Location::Body) {
             continue;
@@ -301,7 +311,7 @@ pub(crate) fn serialize(
                     continue; // botocore: empty lists are not sent
                 }
                 let s = header_value(m, &v).ok_or_else(|| bind_err(op, m, "header", &v))?;
-                set_header(&mut headers, key.to_string(), s);
+                set_header(&mut headers, op, m, super::static_header_name(key), s)?;
             }
             Location::Headers => match v {
                 Value::Map(entries) => {
@@ -312,7 +322,8 @@ pub(crate) fn serialize(
                                 return Err(bind_err(op, m, "prefixed headers", &other));
                             }
                         };
-                        set_header(&mut headers, format!("{key}{k}"), s);
+                        let name = http::HeaderName::try_from(format!("{key}{k}"));
+                        set_header(&mut headers, op, m, name, s)?;
                     }
                 }
                 other => return Err(bind_err(op, m, "prefixed headers", &other)),
@@ -322,12 +333,7 @@ pub(crate) fn serialize(
         }
     }
 
-    let method = if op.method.is_empty() {
-        "POST"
-    } else {
-        op.method
-    };
-    let mut req = Request::new(method, render_uri(op, &labels)?);
+    let mut req = Request::new(super::method_of(op)?, render_uri(op, &labels)?);
     req.query = query.into_pairs();
     req.headers = headers;
     req.host_prefix = host_prefix;
@@ -391,8 +397,10 @@ pub(crate) fn serialize(
         && req.body.content_length().is_some_and(|n| n > 0)
         && req.header("content-type").is_none()
     {
-        req.headers
-            .push(("Content-Type".to_string(), "application/json".to_string()));
+        req.headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
     }
     checksum::apply(op, chosen_algorithm.as_deref(), &mut req, checksums.request)?;
     Ok(req)
