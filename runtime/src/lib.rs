@@ -18,6 +18,7 @@ pub mod __private;
 pub mod client;
 pub mod config;
 pub mod credentials;
+mod customizations;
 pub mod encoding;
 pub mod endpoint;
 pub mod error;

@@ -2,11 +2,11 @@
 //! parsed into a value or a service error.
 
 use super::endpoint::Endpoint;
+use crate::customizations::{self, dynamodb, s3};
 use crate::error::{Error, ErrorKind, RawModeled, ServiceError};
 use crate::protocol::event_stream::Events;
 use crate::protocol::{self, Response};
 use crate::response::ResponseMetadata;
-use crate::retry;
 use crate::schema::{Kind, Operation, Protocol, Service, Shape, EVENT_STREAM, PAYLOAD};
 use crate::types::Body;
 use crate::types::RawEventStream;
@@ -288,9 +288,12 @@ pub(crate) async fn parse(
             });
         }
     }
-    if payload.is_none() && retry::crc32::dynamodb_mismatch(service, &parts.headers, &bytes) {
+    if payload.is_none()
+        && customizations::for_service(service.service_id).response_crc32
+        && dynamodb::crc32_mismatch(&parts.headers, &bytes)
+    {
         info.crc32_mismatch = true;
-        let sent = header(retry::crc32::HEADER).unwrap_or_default();
+        let sent = header(dynamodb::CRC32_HEADER).unwrap_or_default();
         return Err(Failure {
             error: Error::new(
                 ErrorKind::ResponseParse,
@@ -331,7 +334,7 @@ pub(crate) async fn parse(
             // it as a 500. (Parsing again only on this failure path keeps successes at one
             // parse.)
             Err(_)
-                if protocol::rest_xml::may_hide_error(protocol, service, op, &resp)
+                if s3::may_hide_error(protocol, service, op, &resp)
                     && protocol::xml::parse(&bytes).is_err() =>
             {
                 let as_500 = Response {

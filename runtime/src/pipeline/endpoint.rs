@@ -1,6 +1,7 @@
 //! Where a request goes and how it is signed.
 
 use crate::config::{Config, S3AddressingStyle};
+use crate::customizations::s3;
 use crate::endpoint::{self, EndpointConfig, EndpointError};
 use crate::error::{Error, ErrorKind, RawModeled};
 use crate::schema::{Operation, Service};
@@ -91,8 +92,8 @@ pub(crate) fn resolve(
         .and_then(|s| s.signing_region.clone())
         .or_else(|| cfg.region.clone())
         .unwrap_or_else(|| "us-east-1".to_string());
-    ep.disable_double_encoding = scheme.is_some_and(|s| s.disable_double_encoding)
-        || service.signature_version.starts_with("s3");
+    ep.disable_double_encoding =
+        scheme.is_some_and(|s| s.disable_double_encoding) || s3::signs_path_as_sent(service);
     Ok(ep)
 }
 
@@ -216,7 +217,7 @@ fn legacy(
     let mut endpoint = parse_url(&url)?;
     endpoint.signing_region = region;
     endpoint.signing_name = service.signing_name.to_string();
-    endpoint.disable_double_encoding = service.signature_version.starts_with("s3");
+    endpoint.disable_double_encoding = s3::signs_path_as_sent(service);
     Ok(endpoint)
 }
 

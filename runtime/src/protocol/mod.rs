@@ -27,7 +27,6 @@ pub(crate) mod response_checksum;
 pub mod rest;
 pub mod rest_json;
 pub mod rest_xml;
-mod sse_c;
 mod token;
 pub mod xml;
 
@@ -256,7 +255,7 @@ pub(crate) fn serialize_with(
     checksums: checksum::ChecksumPolicy,
 ) -> Result<Request, SerializeError> {
     json_value::to_text(op.input, &mut input)?;
-    sse_c::prepare(service, op, &mut input);
+    crate::customizations::s3::prepare_sse_c(service, op, &mut input);
     match protocol {
         Protocol::Json => json::serialize(service, op, input),
         Protocol::RestJson => rest::serialize(rest::BodyFormat::Json, op, input, checksums),

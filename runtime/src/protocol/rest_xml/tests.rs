@@ -3,8 +3,8 @@
 use super::*;
 use crate::protocol::checksum;
 use crate::schema::{
-    prelude as p, HttpChecksum, Location, Member, XmlNamespace, HTTP_CHECKSUM_REQUIRED,
-    REQUEST_CHECKSUM_REQUIRED, REQUIRED, SHAPE_STREAMING,
+    prelude as p, HttpChecksum, Kind, Location, Member, XmlNamespace, HTTP_CHECKSUM_REQUIRED,
+    PAYLOAD, REQUEST_CHECKSUM_REQUIRED, REQUIRED, SHAPE_STREAMING,
 };
 use crate::types::DateTime;
 
