@@ -158,7 +158,10 @@ fn set_header(
     let what = || format!("{}.{}", op.input.name, m.name);
     let name =
         name.map_err(|_| SerializeError(format!("{}: not a valid HTTP header name", what())))?;
-    headers.insert(name, super::header_value(what(), value)?);
+    let mut value = super::header_value(what(), value)?;
+    // A sensitive member (an SSE-C key) stays out of the request's Debug output.
+    value.set_sensitive(m.is_sensitive());
+    headers.insert(name, value);
     Ok(())
 }
 

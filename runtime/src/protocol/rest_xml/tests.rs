@@ -534,4 +534,33 @@ fn header_values_that_cannot_be_sent_are_errors_naming_the_member() {
     let req = serialize(&S3, &PUT_OBJECT, with(Some("AAAAAA=="), ("color", "blue"))).unwrap();
     assert_eq!(req.headers["x-amz-checksum-crc32"], "AAAAAA==");
     assert_eq!(req.headers["x-amz-meta-color"], "blue");
+    assert!(!req.headers["x-amz-meta-color"].is_sensitive());
+}
+
+static KEYED_INPUT: Shape = Shape::structure(
+    "HeadObjectRequest",
+    &[
+        Member::new("Key", &p::STRING)
+            .at(Location::Uri, "Key")
+            .with(REQUIRED),
+        Member::new("SSECustomerKey", &p::STRING)
+            .at(
+                Location::Header,
+                "x-amz-server-side-encryption-customer-key",
+            )
+            .with(crate::schema::SENSITIVE),
+    ],
+);
+static HEAD_OBJECT: Operation =
+    Operation::new("HeadObject", "HEAD", "/{Key+}", &KEYED_INPUT, &p::UNIT);
+
+/// A sensitive member's header keeps its value out of the serialized request's `Debug`.
+#[test]
+fn sensitive_header_values_are_hidden_from_debug() {
+    let secret = "c2VjcmV0LWtleS1tYXRlcmlhbA==";
+    let input = Value::Struct(vec![s("k"), s(secret)]);
+    let req = serialize(&S3, &HEAD_OBJECT, input).unwrap();
+    let value = &req.headers["x-amz-server-side-encryption-customer-key"];
+    assert!(value.is_sensitive());
+    assert!(!format!("{req:?}").contains(secret), "{req:?}");
 }
