@@ -59,8 +59,9 @@ struct Inner {
     http: Result<SharedConnector, String>,
     /// Retry settings, quota, rate limiter and clock offset, shared by every call.
     retry: RetryState,
-    /// The `User-Agent` header, the same for every call.
-    user_agent: String,
+    /// The `User-Agent` header, the same for every call; an error (a configured user agent
+    /// that is no header value) fails each call, as client construction cannot fail.
+    user_agent: Result<http::HeaderValue, String>,
     /// The endpoint settings (region, FIPS, dual-stack, S3 options...), read once.
     endpoint_settings: Arc<endpoint::ResolvedEndpointConfig>,
 }
@@ -91,6 +92,11 @@ impl ServiceClient {
         };
         let retry = RetryState::new(RetryConfig::resolve(config, service), RetryHooks::default());
         let user_agent = crate::pipeline::user_agent::user_agent(config, retry.config.mode);
+        let user_agent = http::HeaderValue::try_from(user_agent).map_err(|_| {
+            "the configured user agent (user_agent, user_agent_extra or user_agent_appid) is \
+             not a valid HTTP header value"
+                .to_string()
+        });
         ServiceClient {
             inner: Arc::new(Inner {
                 config: config.clone(),
@@ -269,16 +275,26 @@ impl ServiceClient {
                 format!("HTTP client: {e}"),
             ))
         })?;
+        let user_agent = self
+            .inner
+            .user_agent
+            .as_ref()
+            .map_err(|e| ctx(Error::new(ErrorKind::InvalidConfig, e.clone())))?;
         let mut prepared = Prepared::new(
             req,
             &endpoint,
-            &self.inner.user_agent,
+            Some(user_agent),
             config.inject_host_prefix(),
-        );
+        )
+        .map_err(ctx)?;
         if let Some(hook) = before_call {
-            let extra = hook(prepared.method, &prepared.url)
+            let extra = hook(prepared.method.as_str(), &prepared.url)
                 .map_err(|e| ctx(e.map_modeled(|n| match n {})))?;
-            prepared.headers.extend(extra);
+            for (name, value) in extra {
+                if let Some(name) = name {
+                    prepared.headers.append(name, value);
+                }
+            }
         }
         let attempts = self.attempts(op, protocol, http, &endpoint, &mut prepared);
         let result = match config.http.operation_timeout {
@@ -484,8 +500,8 @@ impl ServiceClient {
             )
         })?;
         let mut headers = prepared.headers.clone();
-        headers.push(("amz-sdk-invocation-id".into(), invocation_id.to_string()));
-        headers.push(("amz-sdk-request".into(), sdk_request));
+        headers.insert(INVOCATION_ID, sdk_header(invocation_id.to_string())?);
+        headers.insert(SDK_REQUEST, sdk_header(sdk_request)?);
         sign::sign(
             &self.inner.config,
             svc,
@@ -498,7 +514,7 @@ impl ServiceClient {
         )
         .await?;
         let events_failure = body.events_mut().map(|e| e.failure());
-        let request = attempt::http_request(prepared, &headers, body)?;
+        let request = attempt::http_request(prepared, headers, body)?;
         let response = http
             .send(request)
             .await
@@ -508,8 +524,9 @@ impl ServiceClient {
         let validate = request_checksum::validation_mode_header(op).is_some_and(|mode| {
             prepared
                 .headers
+                .get_all(mode)
                 .iter()
-                .any(|(n, v)| n.eq_ignore_ascii_case(mode) && v.eq_ignore_ascii_case("ENABLED"))
+                .any(|v| v.as_bytes().eq_ignore_ascii_case(b"ENABLED"))
         });
         let parsed = attempt::parse(svc, op, protocol, response, validate).await;
         attempt::watch_events(parsed, events_failure)
@@ -519,7 +536,20 @@ impl ServiceClient {
 /// Computes extra headers from a request's method and full URL (see
 /// [`ServiceClient::call_dyn_with_headers`]).
 pub(crate) type BeforeCall<'a> =
-    dyn Fn(&str, &str) -> Result<Vec<(String, String)>, Error> + Send + Sync + 'a;
+    dyn Fn(&str, &str) -> Result<http::HeaderMap, Error> + Send + Sync + 'a;
+
+const INVOCATION_ID: http::HeaderName = http::HeaderName::from_static("amz-sdk-invocation-id");
+const SDK_REQUEST: http::HeaderName = http::HeaderName::from_static("amz-sdk-request");
+
+/// An SDK header's value (an invocation id, `attempt=1; max=3`): always header-safe text.
+fn sdk_header(value: String) -> Result<http::HeaderValue, Error<RawModeled>> {
+    http::HeaderValue::try_from(value).map_err(|e| {
+        Error::new(
+            ErrorKind::ParamValidation,
+            format!("invalid SDK header value: {e}"),
+        )
+    })
+}
 
 /// A retryable failure that cannot be retried because the body was a one-shot stream.
 fn not_replayable(error: Error<RawModeled>) -> Error<RawModeled> {

@@ -19,6 +19,7 @@ pub mod blocking;
 pub mod client;
 pub mod config;
 pub mod credentials;
+mod customizations;
 pub mod encoding;
 pub mod endpoint;
 pub mod error;

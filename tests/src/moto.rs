@@ -243,7 +243,7 @@ impl MotoServer {
             &SignableRequest {
                 method: "POST",
                 uri: "/",
-                headers: &unsigned,
+                headers: (&unsigned).into(),
                 body: SignableBody::Bytes(body),
             },
             &SigningParams {

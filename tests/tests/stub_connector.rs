@@ -103,3 +103,48 @@ async fn modeled_exceptions_read_their_header_members() {
         Some("CallerRateLimitExceeded")
     );
 }
+
+/// A member bound to a header whose value could not go on the wire (a newline would end the
+/// header and start another) fails the call as invalid parameters naming the member, before
+/// anything is signed or sent.
+#[tokio::test]
+async fn header_values_with_newlines_are_parameter_errors_naming_the_member() {
+    let stub = StubConnector::new();
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "SECRET", None))
+        .connector(stub.clone())
+        .build();
+    let s3 = rboto_s3::Client::new(&config);
+    let err = s3
+        .put_object()
+        .bucket("b")
+        .key("k")
+        .content_type("text/plain\r\nx-amz-acl: public-read")
+        .send()
+        .await
+        .expect_err("a newline in a header value");
+    assert_eq!(err.kind(), rboto::ErrorKind::ParamValidation, "{err}");
+    assert!(
+        err.to_string()
+            .contains("PutObjectRequest.ContentType: not a valid HTTP header value"),
+        "{err}"
+    );
+    let err = s3
+        .put_object()
+        .bucket("b")
+        .key("k")
+        .metadata(std::collections::HashMap::from([(
+            "color".to_string(),
+            "blue\nred".to_string(),
+        )]))
+        .send()
+        .await
+        .expect_err("a newline in a metadata value");
+    assert_eq!(err.kind(), rboto::ErrorKind::ParamValidation, "{err}");
+    assert!(
+        err.to_string().contains("PutObjectRequest.Metadata"),
+        "{err}"
+    );
+    assert!(stub.requests().is_empty());
+}

@@ -75,15 +75,15 @@ impl Presign {
 /// SSE-C key is one); [`PresignedRequest::url`] gives the real URL.
 #[derive(Clone)]
 pub struct PresignedRequest {
-    method: String,
+    method: http::Method,
     url: String,
-    headers: Vec<(String, String)>,
+    headers: http::HeaderMap,
 }
 
 impl PresignedRequest {
     /// The HTTP method to send the request with.
     pub fn method(&self) -> &str {
-        &self.method
+        self.method.as_str()
     }
 
     /// The presigned URL.
@@ -92,7 +92,7 @@ impl PresignedRequest {
     }
 
     /// Headers besides `host` that were signed and must be sent unchanged.
-    pub fn headers(&self) -> &[(String, String)] {
+    pub fn headers(&self) -> &http::HeaderMap {
         &self.headers
     }
 }
@@ -112,7 +112,7 @@ impl fmt::Debug for PresignedRequest {
                 },
             )
             .collect();
-        let headers: Vec<&str> = self.headers.iter().map(|(k, _)| k.as_str()).collect();
+        let headers: Vec<&str> = self.headers.keys().map(|k| k.as_str()).collect();
         f.debug_struct("PresignedRequest")
             .field("method", &self.method)
             .field("url", &format!("{base}?{}", query.join("&")))
@@ -177,21 +177,33 @@ impl ServiceClient {
         let ctx = |e: Error<RawModeled>| e.with_context(op.name, Some(&endpoint.authority));
         let caller_headers = headers_set_by_caller(op, &input);
         let (_, mut req) = self.serialize(op, input).map_err(ctx)?;
-        req.headers.retain(|(name, _)| {
-            let name = name.to_ascii_lowercase();
-            let automatic = name.starts_with("x-amz-checksum-")
-                || name == "x-amz-sdk-checksum-algorithm"
-                || name == "content-md5";
-            !automatic || caller_headers.contains(&name)
-        });
+        let automatic: Vec<http::HeaderName> = req
+            .headers
+            .keys()
+            .filter(|name| {
+                let name = name.as_str();
+                let automatic = name.starts_with("x-amz-checksum-")
+                    || name == "x-amz-sdk-checksum-algorithm"
+                    || name == "content-md5";
+                automatic && !caller_headers.iter().any(|c| c == name)
+            })
+            .cloned()
+            .collect();
+        for name in automatic {
+            req.headers.remove(name);
+        }
         move_form_body_to_query(&mut req);
         if let Some(method) = presign.method {
-            req.method = method;
+            req.method = http::Method::from_bytes(method.as_bytes()).map_err(|_| {
+                ctx(Error::new(
+                    ErrorKind::ParamValidation,
+                    format!("{method:?} is not a valid HTTP method"),
+                ))
+            })?;
         }
-        let mut prepared = Prepared::new(req, &endpoint, "", config.inject_host_prefix());
-        prepared
-            .headers
-            .retain(|(name, _)| !matches!(name.as_str(), "user-agent" | "content-length"));
+        let mut prepared =
+            Prepared::new(req, &endpoint, None, config.inject_host_prefix()).map_err(ctx)?;
+        prepared.headers.remove(http::header::CONTENT_LENGTH);
         let time = presign.start_time.unwrap_or_else(|| self.signing_time());
         let mut query = if unsigned {
             Vec::new()
@@ -208,14 +220,12 @@ impl ServiceClient {
             url.push('=');
             url.push_str(v);
         }
+        let mut headers = prepared.headers;
+        headers.remove(http::header::HOST);
         Ok(PresignedRequest {
-            method: prepared.method.to_string(),
+            method: prepared.method,
             url,
-            headers: prepared
-                .headers
-                .into_iter()
-                .filter(|(name, _)| name != "host")
-                .collect(),
+            headers,
         })
     }
 }
@@ -237,10 +247,15 @@ fn headers_set_by_caller(op: &'static Operation, input: &Value) -> Vec<String> {
 /// botocore's `SigV4QueryAuth`: the parameters of a form-encoded body become query
 /// parameters, and the body and its content type go.
 fn move_form_body_to_query(req: &mut crate::protocol::Request) {
-    let is_form = req.headers.iter().any(|(name, value)| {
-        name.eq_ignore_ascii_case("content-type")
-            && value.starts_with("application/x-www-form-urlencoded")
-    });
+    let is_form = req
+        .headers
+        .get_all(http::header::CONTENT_TYPE)
+        .iter()
+        .any(|value| {
+            value
+                .as_bytes()
+                .starts_with(b"application/x-www-form-urlencoded")
+        });
     if !is_form {
         return;
     }
@@ -249,6 +264,5 @@ fn move_form_body_to_query(req: &mut crate::protocol::Request) {
         req.query.extend(pairs);
     }
     req.body = crate::types::Body::empty();
-    req.headers
-        .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+    req.headers.remove(http::header::CONTENT_TYPE);
 }

@@ -283,7 +283,15 @@ async fn refresh(
             DateTime::now().secs(),
             &uuid::Uuid::new_v4().to_string(),
         )?;
-        Ok(vec![("DPoP".to_string(), proof)])
+        let proof = http::HeaderValue::try_from(proof).map_err(|_| {
+            Error::new(
+                ErrorKind::Signing,
+                "the DPoP proof is not a valid header value",
+            )
+        })?;
+        let mut headers = http::HeaderMap::with_capacity(1);
+        headers.insert(http::HeaderName::from_static("dpop"), proof);
+        Ok(headers)
     };
     let out = client
         .call_dyn_with_headers(op, input, &dpop)

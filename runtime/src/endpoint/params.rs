@@ -157,7 +157,6 @@ pub fn params_for<'r>(
     }
     // 5. Builtins.
     let custom = cfg.endpoint_url.is_some();
-    let bucket_is_arn = bucket.is_some_and(|b| b.starts_with("arn:") && b.split(':').count() >= 6);
     for (i, p) in ruleset.params.iter().enumerate() {
         if params.values[i].is_some() {
             continue;
@@ -182,16 +181,7 @@ pub fn params_for<'r>(
                                 .is_some_and(|u| u.contains("s3-accelerate"))
                     }
                 };
-                Some(
-                    if op.name == "GetBucketLocation" {
-                        true
-                    } else if bucket_is_arn {
-                        false
-                    } else {
-                        default
-                    }
-                    .into(),
-                )
+                Some(crate::customizations::s3::force_path_style(op.name, bucket, default).into())
             }
             Builtin::S3Accelerate => Some(cfg.accelerate.into()),
             Builtin::S3UseArnRegion => Some(cfg.use_arn_region.unwrap_or(true).into()),

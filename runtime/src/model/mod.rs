@@ -7,6 +7,7 @@
 
 pub mod json;
 
+use crate::customizations;
 use crate::schema::*;
 use json::Json;
 use std::collections::HashMap;
@@ -293,12 +294,8 @@ impl Builder {
         let http = json.get("http");
         let method = http.get("method").as_str().unwrap_or("POST");
         let uri = http.get("requestUri").as_str().unwrap_or("/");
-        // S3's bucket reaches the URL through the endpoint rules (virtual host or path style),
-        // so botocore strips the `{Bucket}` label from every S3 request URI; so do we.
-        let uri = match (self.name, uri.strip_prefix("/{Bucket}")) {
-            ("s3", Some(rest)) => rest,
-            _ => uri,
-        };
+        let service_id = self.doc.get("metadata").get("serviceId").as_str();
+        let uri = customizations::s3::request_uri(service_id.unwrap_or_default(), uri);
         let shape_of = |key: &str| -> Result<&'static Shape, ModelError> {
             match json.get(key).get("shape").as_str() {
                 Some(s) => Ok(self.shape_ref(s)?.get()),

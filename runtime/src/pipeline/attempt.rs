@@ -2,12 +2,12 @@
 //! parsed into a value or a service error.
 
 use super::endpoint::Endpoint;
+use crate::customizations::{self, dynamodb, s3};
 use crate::error::{Error, ErrorKind, RawModeled, ServiceError};
 use crate::protocol::event_input::SendFailure;
 use crate::protocol::event_stream::Events;
 use crate::protocol::{self, Response};
 use crate::response::ResponseMetadata;
-use crate::retry;
 use crate::schema::{Kind, Operation, Protocol, Service, Shape, EVENT_STREAM, PAYLOAD};
 use crate::types::Body;
 use crate::types::RawEventStream;
@@ -22,12 +22,14 @@ pub(crate) const MAX_ERROR_BODY: usize = 1 << 20;
 
 /// A request ready to sign and send, kept across attempts so every retry sends the same bytes.
 pub(crate) struct Prepared {
-    pub method: &'static str,
+    pub method: http::Method,
     /// Path and query as sent (and signed).
     pub uri: String,
     /// `scheme://authority` + `uri`.
     pub url: String,
-    pub headers: Vec<(String, String)>,
+    /// Every header but the per-attempt ones (SDK retry headers, signature); `host` included,
+    /// as it is signed.
+    pub headers: http::HeaderMap,
     /// The body; `None` once a one-shot stream has been sent.
     pub body: Option<Body>,
     /// [`protocol::Request::payload_hash`].
@@ -36,13 +38,14 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     /// Applies `endpoint` (host prefix, base path, headers) to a serialized request.
-    /// `inject_host_prefix` off leaves the host as the endpoint has it.
+    /// `inject_host_prefix` off leaves the host as the endpoint has it; `user_agent` `None`
+    /// sends none (a presigned URL).
     pub(crate) fn new(
         req: protocol::Request,
         endpoint: &Endpoint,
-        user_agent: &str,
+        user_agent: Option<&http::HeaderValue>,
         inject_host_prefix: bool,
-    ) -> Prepared {
+    ) -> Result<Prepared, Error<RawModeled>> {
         let authority = match &req.host_prefix {
             Some(p) if inject_host_prefix => format!("{p}{}", endpoint.authority),
             _ => endpoint.authority.clone(),
@@ -69,22 +72,38 @@ impl Prepared {
             uri.push_str(&pairs.join("&"));
         }
         let mut headers = req.headers;
-        headers.extend(endpoint.headers.iter().cloned());
-        headers.push(("host".into(), authority.clone()));
-        headers.push(("user-agent".into(), user_agent.to_string()));
+        headers.reserve(endpoint.headers.len() + 3);
+        for (name, value) in &endpoint.headers {
+            headers.append(name, value.clone());
+        }
+        let host = http::HeaderValue::try_from(authority.as_str()).map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidConfig,
+                format!("the endpoint host {authority:?} is not a valid Host header"),
+            )
+        })?;
+        headers.insert(http::header::HOST, host);
+        if let Some(ua) = user_agent {
+            headers.insert(http::header::USER_AGENT, ua.clone());
+        }
         if let Some(len) = req.body.content_length() {
-            if len > 0 || matches!(req.method, "POST" | "PUT" | "PATCH") {
-                headers.push(("content-length".into(), len.to_string()));
+            let method = &req.method;
+            if len > 0
+                || *method == http::Method::POST
+                || *method == http::Method::PUT
+                || *method == http::Method::PATCH
+            {
+                headers.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
             }
         }
-        Prepared {
+        Ok(Prepared {
             method: req.method,
             url: format!("{}://{authority}{uri}", endpoint.scheme),
             uri,
             headers,
             body: Some(req.body),
             payload_hash: req.payload_hash,
-        }
+        })
     }
 
     /// The body for the next attempt: a copy when in memory, else the stream (once).
@@ -101,27 +120,26 @@ impl Prepared {
     }
 }
 
-/// Builds the `http::Request` for one attempt from signed headers.
+/// Builds the `http::Request` for one attempt from its signed headers.
 pub(crate) fn http_request(
     prepared: &Prepared,
-    headers: &[(String, String)],
+    mut headers: http::HeaderMap,
     body: Body,
 ) -> Result<http::Request<Body>, Error<RawModeled>> {
-    let mut builder = http::Request::builder()
-        .method(prepared.method)
-        .uri(&prepared.url);
-    for (k, v) in headers {
-        if k.eq_ignore_ascii_case("host") {
-            continue; // hyper derives Host from the URI authority
-        }
-        builder = builder.header(k.as_str(), v.as_str());
-    }
-    builder.body(body).map_err(|e| {
-        Error::new(
-            ErrorKind::ParamValidation,
-            format!("could not build the HTTP request: {e}"),
-        )
-    })
+    // hyper derives Host from the URI authority.
+    headers.remove(http::header::HOST);
+    let mut request = http::Request::builder()
+        .method(prepared.method.clone())
+        .uri(&prepared.url)
+        .body(body)
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::ParamValidation,
+                format!("could not build the HTTP request: {e}"),
+            )
+        })?;
+    *request.headers_mut() = headers;
+    Ok(request)
 }
 
 /// What the retry loop needs to know about a response, beyond the error it carried.
@@ -312,9 +330,12 @@ pub(crate) async fn parse(
             });
         }
     }
-    if payload.is_none() && retry::crc32::dynamodb_mismatch(service, &parts.headers, &bytes) {
+    if payload.is_none()
+        && customizations::for_service(service.service_id).response_crc32
+        && dynamodb::crc32_mismatch(&parts.headers, &bytes)
+    {
         info.crc32_mismatch = true;
-        let sent = header(retry::crc32::HEADER).unwrap_or_default();
+        let sent = header(dynamodb::CRC32_HEADER).unwrap_or_default();
         return Err(Failure {
             error: Error::new(
                 ErrorKind::ResponseParse,
@@ -355,7 +376,7 @@ pub(crate) async fn parse(
             // it as a 500. (Parsing again only on this failure path keeps successes at one
             // parse.)
             Err(_)
-                if protocol::rest_xml::may_hide_error(protocol, service, op, &resp)
+                if s3::may_hide_error(protocol, service, op, &resp)
                     && protocol::xml::parse(&bytes).is_err() =>
             {
                 let as_500 = Response {

@@ -123,8 +123,9 @@ fn service_level(
     }
     match service.signature_version {
         "" | "v4" | "s3" | "s3v4" => Ok(Scheme::SigV4),
-        // botocore's `_default_signer_to_sigv4`: the model still says v2, the service takes v4.
-        "v2" if service.name == "importexport" => Ok(Scheme::SigV4),
+        "v2" if crate::customizations::for_service(service.service_id).v2_signs_as_sigv4 => {
+            Ok(Scheme::SigV4)
+        }
         "bearer" => Ok(Scheme::Bearer),
         "v4a" => Err(sigv4a_only(service, op)),
         other => Err(unsupported(service, op, other)),

@@ -21,6 +21,8 @@ use crate::schema::{Operation, UNSIGNED_PAYLOAD};
 use crate::types::Body;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use http::header::{CONTENT_ENCODING, CONTENT_LENGTH, TRANSFER_ENCODING};
+use http::{HeaderName, HeaderValue};
 
 /// The payload hash botocore signs for an `aws-chunked` body with an unsigned trailer.
 pub(crate) const STREAMING_UNSIGNED_PAYLOAD_TRAILER: &str = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
@@ -57,7 +59,8 @@ pub(crate) async fn settle(
         }
     }
     let digest = STANDARD.encode(hasher.finish());
-    checksum::set_header(req, algorithm.header_name(), &digest);
+    req.headers
+        .insert(algorithm.header(), checksum::base64_value(digest));
     if let Some(h) = sha256 {
         req.payload_hash = Some(h.finish().iter().map(|b| format!("{b:02x}")).collect());
     }
@@ -71,18 +74,30 @@ fn trailer(req: &mut Request, algorithm: checksum::Algorithm) {
         .and_then(|v| v.trim().parse::<u64>().ok());
     // Chunked transfer encoding replaces the length; the caller's, when the body's own is
     // unknown, still says how long the decoded body is.
-    req.headers
-        .retain(|(n, _)| !n.eq_ignore_ascii_case("content-length"));
+    let headers = &mut req.headers;
+    headers.remove(CONTENT_LENGTH);
     let decoded_length = req.body.content_length().or(declared_length);
-    checksum::set_header(req, "Transfer-Encoding", "chunked");
-    let encoding = match req.header("content-encoding") {
-        Some(existing) => format!("{existing},aws-chunked"),
-        None => "aws-chunked".to_string(),
+    headers.insert(TRANSFER_ENCODING, HeaderValue::from_static("chunked"));
+    let encoding = match headers.get(CONTENT_ENCODING) {
+        Some(existing) => {
+            let mut joined = existing.as_bytes().to_vec();
+            joined.extend_from_slice(b",aws-chunked");
+            // An existing value followed by `,aws-chunked` is still a header value.
+            HeaderValue::from_bytes(&joined)
+                .unwrap_or_else(|_| HeaderValue::from_static("aws-chunked"))
+        }
+        None => HeaderValue::from_static("aws-chunked"),
     };
-    checksum::set_header(req, "Content-Encoding", &encoding);
-    checksum::set_header(req, "X-Amz-Trailer", algorithm.header_name());
+    headers.insert(CONTENT_ENCODING, encoding);
+    headers.insert(
+        HeaderName::from_static("x-amz-trailer"),
+        HeaderValue::from_static(algorithm.header_name()),
+    );
     if let Some(len) = decoded_length {
-        checksum::set_header(req, "X-Amz-Decoded-Content-Length", &len.to_string());
+        headers.insert(
+            HeaderName::from_static("x-amz-decoded-content-length"),
+            HeaderValue::from(len),
+        );
     }
     let body = std::mem::take(&mut req.body);
     req.body = Body::aws_chunked(body, algorithm);
@@ -98,12 +113,12 @@ mod tests {
     static OP: Operation = Operation::new("PutObject", "PUT", "/{Key}", &p::UNIT, &p::UNIT);
 
     fn request(body: Body) -> Request {
-        let mut req = Request::new("PUT", "/k");
+        let mut req = Request::new(http::Method::PUT, "/k");
         req.body = body;
-        req.headers = vec![
-            ("Content-Encoding".into(), "gzip".into()),
-            ("Content-Length".into(), "11".into()),
-        ];
+        req.headers
+            .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        req.headers
+            .insert(CONTENT_LENGTH, HeaderValue::from_static("11"));
         req.streamed_checksum = Some(Algorithm::Crc32c);
         req
     }

@@ -8,6 +8,8 @@ use crate::schema::Operation;
 use crate::types::Body;
 use flate2::write::GzEncoder;
 use flate2::Compression;
+use http::header::CONTENT_ENCODING;
+use http::HeaderValue;
 use std::io::Write;
 
 /// Compresses `req`'s body in place when the operation and settings call for it.
@@ -28,16 +30,17 @@ pub(crate) fn maybe_compress(config: &Config, op: &'static Operation, req: &mut 
         return;
     };
     req.body = Body::from(compressed);
-    match req
-        .headers
-        .iter_mut()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-encoding"))
-    {
-        Some((_, v)) => *v = format!("{v},gzip"),
-        None => req
-            .headers
-            .push(("Content-Encoding".to_string(), "gzip".to_string())),
-    }
+    let encoding = match req.headers.get(CONTENT_ENCODING) {
+        Some(v) => {
+            let mut joined = Vec::with_capacity(v.len() + 5);
+            joined.extend_from_slice(v.as_bytes());
+            joined.extend_from_slice(b",gzip");
+            // The existing value was a header value, and `,gzip` keeps it one.
+            HeaderValue::from_bytes(&joined).unwrap_or_else(|_| HeaderValue::from_static("gzip"))
+        }
+        None => HeaderValue::from_static("gzip"),
+    };
+    req.headers.insert(CONTENT_ENCODING, encoding);
 }
 
 #[cfg(test)]
@@ -53,10 +56,11 @@ mod tests {
         Operation::new("ListMetrics", "POST", "/", &prelude::UNIT, &prelude::UNIT);
 
     fn request(body: &[u8], encoding: Option<&str>) -> Request {
-        let mut r = Request::new("POST", "/");
+        let mut r = Request::new(http::Method::POST, "/");
         r.body = Body::from(body.to_vec());
         if let Some(e) = encoding {
-            r.headers.push(("Content-Encoding".into(), e.into()));
+            r.headers
+                .insert(CONTENT_ENCODING, HeaderValue::from_str(e).unwrap());
         }
         r
     }

@@ -1,6 +1,7 @@
 //! Where a request goes and how it is signed.
 
 use crate::config::{Config, S3AddressingStyle};
+use crate::customizations::s3;
 use crate::endpoint::{self, EndpointConfig, EndpointError};
 use crate::error::{Error, ErrorKind, RawModeled};
 use crate::schema::{Operation, Service};
@@ -18,7 +19,7 @@ pub(crate) struct Endpoint {
     /// S3 and friends sign the path as sent, without normalising or double-encoding it.
     pub disable_double_encoding: bool,
     /// Headers the endpoint requires.
-    pub headers: Vec<(String, String)>,
+    pub headers: http::HeaderMap,
 }
 
 /// Resolves the endpoint for `op` with `input` by evaluating the service's rule set (every
@@ -53,8 +54,16 @@ pub(crate) fn resolve(
     let resolved = rules.resolve(&params).map_err(failed)?;
     let mut ep = parse_url(&resolved.url)?;
     for (name, values) in &resolved.headers {
+        let bad = || {
+            Error::new(
+                ErrorKind::EndpointResolution,
+                format!("the endpoint rule set requires header {name:?} with an invalid value"),
+            )
+        };
+        let name = http::HeaderName::try_from(name.as_str()).map_err(|_| bad())?;
         for v in values {
-            ep.headers.push((name.clone(), v.clone()));
+            let value = http::HeaderValue::try_from(v.as_str()).map_err(|_| bad())?;
+            ep.headers.append(name.clone(), value);
         }
     }
     // The first scheme this signer can use: like botocore without awscrt, a SigV4a entry
@@ -83,8 +92,8 @@ pub(crate) fn resolve(
         .and_then(|s| s.signing_region.clone())
         .or_else(|| cfg.region.clone())
         .unwrap_or_else(|| "us-east-1".to_string());
-    ep.disable_double_encoding = scheme.is_some_and(|s| s.disable_double_encoding)
-        || service.signature_version.starts_with("s3");
+    ep.disable_double_encoding =
+        scheme.is_some_and(|s| s.disable_double_encoding) || s3::signs_path_as_sent(service);
     Ok(ep)
 }
 
@@ -208,7 +217,7 @@ fn legacy(
     let mut endpoint = parse_url(&url)?;
     endpoint.signing_region = region;
     endpoint.signing_name = service.signing_name.to_string();
-    endpoint.disable_double_encoding = service.signature_version.starts_with("s3");
+    endpoint.disable_double_encoding = s3::signs_path_as_sent(service);
     Ok(endpoint)
 }
 
@@ -241,7 +250,7 @@ pub(crate) fn parse_url(url: &str) -> Result<Endpoint, Error<RawModeled>> {
         signing_region: String::new(),
         signing_name: String::new(),
         disable_double_encoding: false,
-        headers: Vec::new(),
+        headers: http::HeaderMap::new(),
     })
 }
 

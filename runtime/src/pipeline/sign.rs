@@ -21,7 +21,7 @@ pub(crate) async fn sign(
     op: &'static Operation,
     endpoint: &Endpoint,
     prepared: &Prepared,
-    headers: &mut Vec<(String, String)>,
+    headers: &mut http::HeaderMap,
     body: &mut Body,
     time: std::time::SystemTime,
 ) -> Result<(), Error<RawModeled>> {
@@ -49,7 +49,19 @@ pub(crate) async fn sign(
     if let Some(events) = body.events_mut() {
         events.seed(chunk_signer(&out, &creds, endpoint)?, time);
     }
-    headers.extend(out.headers.into_iter().map(|(k, v)| (k.to_string(), v)));
+    for (name, value) in out.headers {
+        // The signer's own values (date, token, hash, signature) are header-safe text: a
+        // session token is the only one from outside, and the signer refused a bad one.
+        let value = http::HeaderValue::try_from(value).map_err(|_| {
+            Error::new(
+                ErrorKind::Signing,
+                format!("the signature header {name} is not a valid header value"),
+            )
+        })?;
+        let mut value = value;
+        value.set_sensitive(matches!(name, "authorization" | "x-amz-security-token"));
+        headers.insert(http::HeaderName::from_static(name), value);
+    }
     Ok(())
 }
 
@@ -61,7 +73,7 @@ async fn bearer(
     config: &Config,
     service: &'static Service,
     endpoint: &Endpoint,
-    headers: &mut Vec<(String, String)>,
+    headers: &mut http::HeaderMap,
 ) -> Result<(), Error<RawModeled>> {
     let env_var = bearer_env_var(service.signing_name);
     let token = match &config.auth_token {
@@ -88,8 +100,15 @@ async fn bearer(
             "Bearer authorization requires an HTTPS endpoint.",
         ));
     }
-    headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
-    headers.push(("Authorization".into(), format!("Bearer {}", token.token())));
+    let mut value =
+        http::HeaderValue::try_from(format!("Bearer {}", token.token())).map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidConfig,
+                "the bearer token is not a valid HTTP header value",
+            )
+        })?;
+    value.set_sensitive(true);
+    headers.insert(http::header::AUTHORIZATION, value);
     Ok(())
 }
 
@@ -132,7 +151,7 @@ async fn sign_with(
     config: &Config,
     endpoint: &Endpoint,
     prepared: &Prepared,
-    headers: &[(String, String)],
+    headers: &http::HeaderMap,
     body: sigv4::SignableBody<'_>,
     location: sigv4::SignatureLocation,
     time: std::time::SystemTime,
@@ -149,14 +168,10 @@ async fn sign_with(
         .await
         .map_err(|e| e.map_modeled(|n| match n {}))?;
     let s3_style = endpoint.disable_double_encoding;
-    let header_refs: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
     let signable = sigv4::SignableRequest {
-        method: prepared.method,
+        method: prepared.method.as_str(),
         uri: &prepared.uri,
-        headers: &header_refs,
+        headers: headers.into(),
         body,
     };
     let params = sigv4::SigningParams {

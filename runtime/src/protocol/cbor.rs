@@ -77,21 +77,24 @@ pub fn serialize(
     let host_prefix = expand_host_prefix(op, struct_slots(&input))?;
 
     let mut req = Request::new(
-        op.method,
+        super::method_of(op)?,
         format!("/service/{service_name}/operation/{}", op.name),
     );
-    req.headers
-        .push(("smithy-protocol".into(), "rpc-v2-cbor".into()));
+    req.headers.insert(
+        http::HeaderName::from_static("smithy-protocol"),
+        http::HeaderValue::from_static("rpc-v2-cbor"),
+    );
     if service.query_compatible {
         req.headers
-            .push(("x-amzn-query-mode".into(), "true".into()));
+            .insert(super::QUERY_MODE, http::HeaderValue::from_static("true"));
     }
     let accept = if has_event_stream(op.output) {
         EVENT_STREAM_MEDIA_TYPE
     } else {
         CBOR_MEDIA_TYPE
     };
-    req.headers.push(("Accept".into(), accept.into()));
+    req.headers
+        .insert(http::header::ACCEPT, http::HeaderValue::from_static(accept));
 
     // No input shape: no body, and so no Content-Type (botocore's `has_body` check).
     if !is_unit(op.input) {
@@ -115,8 +118,10 @@ pub fn serialize(
         } else {
             CBOR_MEDIA_TYPE
         };
-        req.headers
-            .push(("Content-Type".into(), content_type.into()));
+        req.headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static(content_type),
+        );
         req.body = Body::from(buf);
     }
     req.host_prefix = host_prefix;

@@ -109,8 +109,8 @@ pub(crate) fn apply(
 ) -> Result<(), SerializeError> {
     if req
         .headers
-        .iter()
-        .any(|(n, _)| n.len() > 15 && n[..15].eq_ignore_ascii_case("x-amz-checksum-"))
+        .keys()
+        .any(|n| n.as_str().len() > 15 && n.as_str().starts_with("x-amz-checksum-"))
     {
         return Ok(());
     }
@@ -121,7 +121,14 @@ pub(crate) fn apply(
         Some(a) => a.to_ascii_lowercase(),
         None if checksum_required(op) || (has_member && when == ChecksumWhen::WhenSupported) => {
             if let Some(h) = algorithm_header(op) {
-                set_header(req, h, DEFAULT_ALGORITHM);
+                let name = super::static_header_name(h).map_err(|_| {
+                    SerializeError(format!(
+                        "{}: invalid checksum algorithm header {h:?}",
+                        op.name
+                    ))
+                })?;
+                req.headers
+                    .insert(name, http::HeaderValue::from_static(DEFAULT_ALGORITHM));
             }
             DEFAULT_ALGORITHM.to_ascii_lowercase()
         }
@@ -136,19 +143,13 @@ pub(crate) fn apply(
         return Ok(());
     };
     let digest = algorithm.digest_base64(body);
-    set_header(req, algorithm.header_name(), &digest);
+    req.headers.insert(algorithm.header(), base64_value(digest));
     Ok(())
 }
 
-pub(crate) fn set_header(req: &mut Request, name: &str, value: &str) {
-    match req
-        .headers
-        .iter_mut()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-    {
-        Some((_, v)) => *v = value.to_string(),
-        None => req.headers.push((name.to_string(), value.to_string())),
-    }
+/// A base64 digest as a header value (base64 is always header-safe).
+pub(crate) fn base64_value(digest: String) -> http::HeaderValue {
+    http::HeaderValue::try_from(digest).unwrap_or_else(|_| http::HeaderValue::from_static(""))
 }
 
 /// CRC-32C (Castagnoli, iSCSI), as S3's `x-amz-checksum-crc32c`.
@@ -192,6 +193,11 @@ impl Algorithm {
             Algorithm::Sha256 => "sha256",
             Algorithm::Sha512 => "sha512",
         }
+    }
+
+    /// [`Self::header_name`] as a typed header name.
+    pub fn header(self) -> http::HeaderName {
+        http::HeaderName::from_static(self.header_name())
     }
 
     /// The header (or trailer) that carries this checksum: `x-amz-checksum-<name>`.

@@ -52,18 +52,26 @@ pub fn serialize(
     fill_idempotency_tokens(op.input, &mut input);
     let host_prefix = expand_host_prefix(op, struct_slots(&input))?;
 
-    let mut req = Request::new(op.method, "/");
-    req.headers.push((
-        "X-Amz-Target".into(),
-        format!("{target_prefix}.{}", op.name),
-    ));
-    req.headers.push((
-        "Content-Type".into(),
-        format!("application/x-amz-json-{json_version}"),
-    ));
+    let mut req = Request::new(super::method_of(op)?, "/");
+    req.headers.insert(
+        X_AMZ_TARGET,
+        super::header_value(
+            format_args!("{}: targetPrefix", service.name),
+            format!("{target_prefix}.{}", op.name),
+        )?,
+    );
+    let content_type = match json_version {
+        "1.0" => http::HeaderValue::from_static("application/x-amz-json-1.0"),
+        "1.1" => http::HeaderValue::from_static("application/x-amz-json-1.1"),
+        v => super::header_value(
+            format_args!("{}: jsonVersion", service.name),
+            format!("application/x-amz-json-{v}"),
+        )?,
+    };
+    req.headers.insert(http::header::CONTENT_TYPE, content_type);
     if service.query_compatible {
         req.headers
-            .push(("x-amzn-query-mode".into(), "true".into()));
+            .insert(super::QUERY_MODE, http::HeaderValue::from_static("true"));
     }
 
     let mut buf = Vec::with_capacity(64);
@@ -83,6 +91,8 @@ pub fn serialize(
     req.host_prefix = host_prefix;
     Ok(req)
 }
+
+const X_AMZ_TARGET: http::HeaderName = http::HeaderName::from_static("x-amz-target");
 
 // ---------------------------------------------------------------------------------------------
 // Responses

@@ -27,7 +27,6 @@ pub(crate) mod response_checksum;
 pub mod rest;
 pub mod rest_json;
 pub mod rest_xml;
-mod sse_c;
 mod token;
 pub mod xml;
 
@@ -38,13 +37,14 @@ use crate::value::Value;
 /// A serialized request, before endpoint resolution and signing.
 #[derive(Debug)]
 pub struct Request {
-    pub method: &'static str,
+    pub method: http::Method,
     /// Path, already percent-encoded, starting with `/`.
     pub path: String,
     /// Query parameters, not yet encoded, in order.
     pub query: Vec<(String, String)>,
-    /// Headers in order; names as they should be sent.
-    pub headers: Vec<(String, String)>,
+    /// Headers, typed from the start: a value that could not go on the wire is refused where
+    /// it is serialized, naming its member.
+    pub headers: http::HeaderMap,
     pub body: Body,
     /// The expanded `hostPrefix` (e.g. `data-`), to prepend to the endpoint host.
     pub host_prefix: Option<String>,
@@ -57,12 +57,12 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn new(method: &'static str, path: impl Into<String>) -> Self {
+    pub fn new(method: http::Method, path: impl Into<String>) -> Self {
         Request {
             method,
             path: path.into(),
             query: Vec::new(),
-            headers: Vec::new(),
+            headers: http::HeaderMap::new(),
             body: Body::empty(),
             host_prefix: None,
             streamed_checksum: None,
@@ -70,13 +70,55 @@ impl Request {
         }
     }
 
-    /// The first header named `name` (ASCII case-insensitive).
+    /// The first header named `name` (ASCII case-insensitive), as text.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .get(name)
+            .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
     }
+}
+
+/// A header name from the model (a `'static` string): borrowed without copying when it is
+/// already in the lower-case form `http` keeps names in, parsed (and copied) otherwise.
+pub(crate) fn static_header_name(
+    name: &'static str,
+) -> Result<http::HeaderName, http::header::InvalidHeaderName> {
+    if crate::sigv4::is_lower_token(name) {
+        Ok(http::HeaderName::from_static(name))
+    } else {
+        http::HeaderName::try_from(name)
+    }
+}
+
+/// `x-amzn-query-mode: true`, sent by query-compatible JSON and CBOR services.
+pub(crate) const QUERY_MODE: http::HeaderName = http::HeaderName::from_static("x-amzn-query-mode");
+
+/// The HTTP method an operation is modeled with (`POST` when the model names none).
+pub(crate) fn method_of(op: &Operation) -> Result<http::Method, SerializeError> {
+    if op.method.is_empty() {
+        return Ok(http::Method::POST);
+    }
+    // The standard methods parse without allocating.
+    http::Method::from_bytes(op.method.as_bytes()).map_err(|_| {
+        SerializeError(format!(
+            "{}: the model's HTTP method {:?} is not a valid method",
+            op.name, op.method
+        ))
+    })
+}
+
+/// A header value from text that came from the caller or the model; `what` names where it came
+/// from (`Shape.Member`) for the error when the text cannot be sent (a newline, say).
+pub(crate) fn header_value(
+    what: impl std::fmt::Display,
+    value: String,
+) -> Result<http::HeaderValue, SerializeError> {
+    http::HeaderValue::try_from(value).map_err(|_| {
+        SerializeError(format!(
+            "{what}: not a valid HTTP header value (control characters such as a newline \
+             cannot be sent in a header)"
+        ))
+    })
 }
 
 /// A response as the protocols see it: status, headers and the whole body (streaming payloads
@@ -213,7 +255,7 @@ pub(crate) fn serialize_with(
     checksums: checksum::ChecksumPolicy,
 ) -> Result<Request, SerializeError> {
     json_value::to_text(op.input, &mut input)?;
-    sse_c::prepare(service, op, &mut input);
+    crate::customizations::s3::prepare_sse_c(service, op, &mut input);
     match protocol {
         Protocol::Json => json::serialize(service, op, input),
         Protocol::RestJson => rest::serialize(rest::BodyFormat::Json, op, input, checksums),

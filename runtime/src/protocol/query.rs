@@ -72,14 +72,11 @@ pub fn serialize(
         form_encode(v, &mut body);
     }
 
-    let method = if op.method.is_empty() {
-        "POST"
-    } else {
-        op.method
-    };
-    let mut req = Request::new(method, "/");
-    req.headers
-        .push(("Content-Type".to_string(), CONTENT_TYPE.to_string()));
+    let mut req = Request::new(super::method_of(op)?, "/");
+    req.headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(CONTENT_TYPE),
+    );
     req.body = Body::from(body);
     req.host_prefix = host_prefix;
     Ok(req)

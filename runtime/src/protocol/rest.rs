@@ -145,11 +145,24 @@ impl QueryParams {
     }
 }
 
-fn set_header(headers: &mut Vec<(String, String)>, name: String, value: String) {
-    match headers.iter_mut().find(|(n, _)| *n == name) {
-        Some((_, v)) => *v = value,
-        None => headers.push((name, value)),
-    }
+/// Sets header `name` (a later binding of the same name replaces an earlier one, as in
+/// botocore's header dict) from member `m` of `op`'s input; `name` and `value` that cannot be
+/// sent are a serialization error naming the member.
+fn set_header(
+    headers: &mut http::HeaderMap,
+    op: &Operation,
+    m: &Member,
+    name: Result<http::HeaderName, http::header::InvalidHeaderName>,
+    value: String,
+) -> Result<(), SerializeError> {
+    let what = || format!("{}.{}", op.input.name, m.name);
+    let name =
+        name.map_err(|_| SerializeError(format!("{}: not a valid HTTP header name", what())))?;
+    let mut value = super::header_value(what(), value)?;
+    // A sensitive member (an SSE-C key) stays out of the request's Debug output.
+    value.set_sensitive(m.is_sensitive());
+    headers.insert(name, value);
+    Ok(())
 }
 
 /// Renders `requestUri` with the encoded labels (botocore's `_render_uri_template`).
@@ -245,7 +258,7 @@ pub(crate) fn serialize(
 
     let mut labels: Vec<(&str, String)> = Vec::new();
     let mut query = QueryParams::default();
-    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut headers = http::HeaderMap::new();
     for (m, slot) in members.iter().zip(slots.iter_mut()) {
         if matches!(m.location, Location::Body) {
             continue;
@@ -294,7 +307,7 @@ pub(crate) fn serialize(
                     continue; // botocore: empty lists are not sent
                 }
                 let s = header_value(m, &v).ok_or_else(|| bind_err(op, m, "header", &v))?;
-                set_header(&mut headers, key.to_string(), s);
+                set_header(&mut headers, op, m, super::static_header_name(key), s)?;
             }
             Location::Headers => match v {
                 Value::Map(entries) => {
@@ -305,7 +318,8 @@ pub(crate) fn serialize(
                                 return Err(bind_err(op, m, "prefixed headers", &other));
                             }
                         };
-                        set_header(&mut headers, format!("{key}{k}"), s);
+                        let name = http::HeaderName::try_from(format!("{key}{k}"));
+                        set_header(&mut headers, op, m, name, s)?;
                     }
                 }
                 other => return Err(bind_err(op, m, "prefixed headers", &other)),
@@ -315,12 +329,7 @@ pub(crate) fn serialize(
         }
     }
 
-    let method = if op.method.is_empty() {
-        "POST"
-    } else {
-        op.method
-    };
-    let mut req = Request::new(method, render_uri(op, &labels)?);
+    let mut req = Request::new(super::method_of(op)?, render_uri(op, &labels)?);
     req.query = query.into_pairs();
     req.headers = headers;
     req.host_prefix = host_prefix;
@@ -384,8 +393,10 @@ pub(crate) fn serialize(
         && req.body.content_length().is_some_and(|n| n > 0)
         && req.header("content-type").is_none()
     {
-        req.headers
-            .push(("Content-Type".to_string(), "application/json".to_string()));
+        req.headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
     }
     if let Some((union, v)) = events {
         events_body(format, op, union, v, &mut req)?;
@@ -416,14 +427,14 @@ fn events_body(
         BodyFormat::Xml => Protocol::RestXml,
     };
     req.body = Body::events(EventBody::new(*events, protocol, union));
-    req.headers
-        .retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
-    req.headers
-        .push(("Content-Type".to_string(), CONTENT_TYPE.to_string()));
-    req.headers.push((
-        "X-Amz-Content-SHA256".to_string(),
-        EVENTS_PAYLOAD_HASH.to_string(),
-    ));
+    req.headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(CONTENT_TYPE),
+    );
+    req.headers.insert(
+        http::HeaderName::from_static("x-amz-content-sha256"),
+        http::HeaderValue::from_static(EVENTS_PAYLOAD_HASH),
+    );
     req.payload_hash = Some(EVENTS_PAYLOAD_HASH.to_string());
     Ok(())
 }

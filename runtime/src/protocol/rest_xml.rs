@@ -17,7 +17,8 @@ use super::errors::{from_status, is_generic_error};
 use super::rest::{self, BodyFormat};
 use super::xml::{self, Element};
 use super::{empty_slots, ErrorParts, ParseError, Request, Response, SerializeError};
-use crate::schema::{Kind, Member, Operation, Protocol, Service, Shape, EVENT_STREAM, PAYLOAD};
+pub use crate::customizations::s3::may_hide_error;
+use crate::schema::{Operation, Protocol, Service, Shape};
 use crate::types::Body;
 use crate::value::Value;
 
@@ -61,28 +62,6 @@ pub fn error_in_success(
 ) -> bool {
     may_hide_error(protocol, service, op, response)
         && xml::root_name(response.body).is_none_or(|root| root == "Error")
-}
-
-/// Whether this response is one whose body botocore checks for an S3 error in a 200.
-pub fn may_hide_error(
-    protocol: Protocol,
-    service: &'static Service,
-    op: &'static Operation,
-    response: &Response<'_>,
-) -> bool {
-    if protocol != Protocol::RestXml
-        || service.endpoint_prefix != "s3"
-        || response.status != 200
-        || response.body.is_empty()
-    {
-        return false;
-    }
-    // Event streams and raw payloads are not XML documents to look into.
-    let raw = |m: &Member| {
-        m.target().has(EVENT_STREAM)
-            || (m.has(PAYLOAD) && matches!(m.target().kind, Kind::Blob | Kind::String))
-    };
-    !op.output.members().iter().any(raw)
 }
 
 /// The element holding an error's fields: S3's `<Error>` root, else `ErrorResponse/Error`.

@@ -164,8 +164,14 @@ pub fn classify(a: &Attempt<'_>) -> Classification {
             format!("{code} is modeled as retryable"),
         );
     }
-    if a.service.name == "sts" && code == "IDPCommunicationError" {
-        return Classification::retry(RetryKind::Transient, "STS IDPCommunicationError");
+    if crate::customizations::for_service(a.service.service_id)
+        .retryable_error_codes
+        .contains(&code)
+    {
+        return Classification::retry(
+            RetryKind::Transient,
+            format!("{} {code}", a.service.service_id),
+        );
     }
     if a.clock_skew_corrected && CLOCK_SKEW_ERROR_CODES.contains(&code) {
         return Classification::retry(

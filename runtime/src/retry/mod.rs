@@ -43,7 +43,6 @@
 
 pub mod adaptive;
 pub mod classify;
-pub mod crc32;
 pub mod quota;
 pub mod skew;
 pub mod standard;
@@ -248,20 +247,9 @@ impl RetryState {
     }
 }
 
-/// botocore's hard-coded long-polling operations: when the quota refuses their retry they
-/// still wait the backoff before failing, so a polling loop does not spin.
-pub fn is_long_polling(service_id: &str, operation: &str) -> bool {
-    matches!(
-        (standard::hyphenized(service_id).as_str(), operation),
-        ("sqs", "ReceiveMessage")
-            | ("sfn", "GetActivityTask")
-            | ("swf", "PollForActivityTask" | "PollForDecisionTask")
-            | (
-                "kinesis",
-                "ReceiveQueueRecords" | "ReceiveDeadLetterQueueRecords"
-            )
-    )
-}
+/// botocore's hard-coded long-polling operations, kept with the other service
+/// customisations.
+pub use crate::customizations::is_long_polling;
 
 /// A uniform random number in `[0, 1)` for backoff jitter (not for secrets).
 pub fn random_unit() -> f64 {

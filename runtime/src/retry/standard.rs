@@ -3,6 +3,7 @@
 //! `legacy` mode (`data/_retry.json`).
 
 use super::RetryMode;
+use crate::customizations::{self, dynamodb};
 use std::time::Duration;
 
 /// Total attempts (first included) in standard and adaptive mode.
@@ -16,20 +17,10 @@ pub const RETRY_AFTER_MAX_ADDITIONAL: Duration = Duration::from_secs(5);
 pub const THROTTLING_BASE: Duration = Duration::from_secs(1);
 /// Base scale after any other retryable error.
 pub const NON_THROTTLING_BASE: Duration = Duration::from_millis(50);
-/// Base scale after a non-throttling error for DynamoDB and DynamoDB Streams.
-pub const DYNAMODB_NON_THROTTLING_BASE: Duration = Duration::from_millis(25);
 
-/// botocore's hyphenized service id (`DynamoDB Streams` → `dynamodb-streams`), the key of its
-/// per-service tables.
-pub fn hyphenized(service_id: &str) -> String {
-    service_id.trim().to_ascii_lowercase().replace(' ', "-")
-}
-
+/// Whether the service has DynamoDB's retry settings ([`crate::customizations::dynamodb`]).
 fn is_dynamodb(service_id: &str) -> bool {
-    matches!(
-        hyphenized(service_id).as_str(),
-        "dynamodb" | "dynamodb-streams"
-    )
+    customizations::for_service(service_id).dynamodb_retries
 }
 
 /// The default total attempts of `mode` for a service (by its `serviceId`): 3, or 4 for
@@ -37,9 +28,9 @@ fn is_dynamodb(service_id: &str) -> bool {
 /// says 5, or 10 for DynamoDB.
 pub fn default_max_attempts(mode: RetryMode, service_id: &str) -> u32 {
     match (mode, is_dynamodb(service_id)) {
-        (RetryMode::Legacy, true) => 10,
+        (RetryMode::Legacy, true) => dynamodb::LEGACY_MAX_ATTEMPTS,
         (RetryMode::Legacy, false) => 5,
-        (_, true) => 4,
+        (_, true) => dynamodb::MAX_ATTEMPTS,
         (_, false) => DEFAULT_MAX_ATTEMPTS,
     }
 }
@@ -63,7 +54,7 @@ pub fn delay(
     let exp = 2f64.powi(attempt.saturating_sub(1).min(62) as i32);
     if mode == RetryMode::Legacy {
         let secs = if is_dynamodb(service_id) {
-            0.05 * exp
+            dynamodb::LEGACY_BASE_SECS * exp
         } else {
             random * exp
         };
@@ -72,7 +63,7 @@ pub fn delay(
     let base = if throttling {
         THROTTLING_BASE
     } else if is_dynamodb(service_id) {
-        DYNAMODB_NON_THROTTLING_BASE
+        dynamodb::NON_THROTTLING_BASE
     } else {
         NON_THROTTLING_BASE
     };

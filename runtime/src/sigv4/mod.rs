@@ -31,6 +31,12 @@ use canonical::{
     push_hex_lower, push_normalized_value, uri_encode,
 };
 
+/// Whether `name` is a header name (an HTTP token) without upper-case letters: the form
+/// `http::HeaderName::from_static` takes.
+pub(crate) fn is_lower_token(name: &str) -> bool {
+    is_valid_header_name(name) && !name.bytes().any(|b| b.is_ascii_uppercase())
+}
+
 /// The signing algorithm identifier.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 /// Payload hash used when the body is not signed.
@@ -165,8 +171,73 @@ pub struct SignableRequest<'a> {
     /// `path?query`, exactly as it will be sent (origin form; no scheme, authority or fragment).
     pub uri: &'a str,
     /// The request's headers, in order; `host` must be present. Repeated names are combined.
-    pub headers: &'a [(&'a str, &'a str)],
+    pub headers: SignableHeaders<'a>,
     pub body: SignableBody<'a>,
+}
+
+/// The headers to sign: name/value pairs as text (the conformance suites' form), or the
+/// request's own `http::HeaderMap`, read in place so that signing copies no header.
+#[derive(Clone, Copy)]
+pub enum SignableHeaders<'a> {
+    Pairs(&'a [(&'a str, &'a str)]),
+    Map(&'a http::HeaderMap),
+}
+
+impl<'a> From<&'a [(&'a str, &'a str)]> for SignableHeaders<'a> {
+    fn from(pairs: &'a [(&'a str, &'a str)]) -> Self {
+        SignableHeaders::Pairs(pairs)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [(&'a str, &'a str); N]> for SignableHeaders<'a> {
+    fn from(pairs: &'a [(&'a str, &'a str); N]) -> Self {
+        SignableHeaders::Pairs(pairs)
+    }
+}
+
+impl<'a> From<&'a http::HeaderMap> for SignableHeaders<'a> {
+    fn from(map: &'a http::HeaderMap) -> Self {
+        SignableHeaders::Map(map)
+    }
+}
+
+impl<'a> SignableHeaders<'a> {
+    fn len(self) -> usize {
+        match self {
+            SignableHeaders::Pairs(p) => p.len(),
+            SignableHeaders::Map(m) => m.len(),
+        }
+    }
+
+    /// Each header in order as `(name, value)`; a map value that is not UTF-8 comes back as
+    /// `Err(name)` (the signer rejects it as it does a value with control characters).
+    fn iter(self) -> HeaderIter<'a> {
+        match self {
+            SignableHeaders::Pairs(p) => HeaderIter::Pairs(p.iter()),
+            SignableHeaders::Map(m) => HeaderIter::Map(m.iter()),
+        }
+    }
+}
+
+enum HeaderIter<'a> {
+    Pairs(std::slice::Iter<'a, (&'a str, &'a str)>),
+    Map(http::header::Iter<'a, http::HeaderValue>),
+}
+
+impl<'a> Iterator for HeaderIter<'a> {
+    type Item = (&'a str, Result<&'a str, ()>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            HeaderIter::Pairs(it) => it.next().map(|&(k, v)| (k, Ok(v))),
+            HeaderIter::Map(it) => it.next().map(|(k, v)| {
+                (
+                    k.as_str(),
+                    std::str::from_utf8(v.as_bytes()).map_err(|_| ()),
+                )
+            }),
+        }
+    }
 }
 
 /// What the caller adds to the request, plus the intermediate values (for debugging and tests).
@@ -379,13 +450,16 @@ pub fn sign(
     // headers keep their order.
     let mut headers: Vec<(Cow<'_, str>, &str)> = Vec::with_capacity(request.headers.len() + 3);
     let mut has_host = false;
-    for &(name, value) in request.headers {
+    let mut header_bytes = 0;
+    for (name, value) in request.headers.iter() {
         if !is_valid_header_name(name) {
             return Err(SigningError::InvalidHeaderName(name.to_owned()));
         }
-        if !is_valid_header_value(value) {
-            return Err(SigningError::InvalidHeaderValue(name.to_owned()));
-        }
+        let value = match value {
+            Ok(v) if is_valid_header_value(v) => v,
+            _ => return Err(SigningError::InvalidHeaderValue(name.to_owned())),
+        };
+        header_bytes += name.len() + value.len() + 2;
         let lower = if name.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(name.to_ascii_lowercase())
         } else {
@@ -476,11 +550,7 @@ pub fn sign(
                 .iter()
                 .map(|(_, v)| v.len() + 24)
                 .sum::<usize>()
-            + request
-                .headers
-                .iter()
-                .map(|(k, v)| k.len() + v.len() + 2)
-                .sum::<usize>()
+            + header_bytes
             + 160
             + signed_headers.len() * 2,
     );
@@ -597,7 +667,7 @@ mod tests {
         SignableRequest {
             method: "GET",
             uri,
-            headers,
+            headers: headers.into(),
             body: SignableBody::Bytes(b""),
         }
     }

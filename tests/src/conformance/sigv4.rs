@@ -321,7 +321,7 @@ fn sign_raw(request: &RawRequest, params: &SigningParams<'_>) -> Result<SigningO
     let signable = SignableRequest {
         method: &request.method,
         uri: &request.uri,
-        headers: &headers,
+        headers: headers.as_slice().into(),
         body: SignableBody::Bytes(&request.body),
     };
     sigv4::sign(&signable, params).map_err(|e| format!("signing failed: {e}"))

@@ -129,6 +129,7 @@ fn importexport_signs_sigv4_despite_its_v2_model() {
     static IMPORTEXPORT: Service = {
         let mut s = service("v2", &[]);
         s.name = "importexport";
+        s.service_id = "ImportExport";
         s
     };
     assert_eq!(resolve(&IMPORTEXPORT, &PLAIN).unwrap(), Scheme::SigV4);

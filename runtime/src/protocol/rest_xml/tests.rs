@@ -3,8 +3,8 @@
 use super::*;
 use crate::protocol::checksum;
 use crate::schema::{
-    prelude as p, HttpChecksum, Location, Member, XmlNamespace, HTTP_CHECKSUM_REQUIRED,
-    REQUEST_CHECKSUM_REQUIRED, REQUIRED, SHAPE_STREAMING,
+    prelude as p, HttpChecksum, Kind, Location, Member, XmlNamespace, HTTP_CHECKSUM_REQUIRED,
+    PAYLOAD, REQUEST_CHECKSUM_REQUIRED, REQUIRED, SHAPE_STREAMING,
 };
 use crate::types::DateTime;
 
@@ -331,7 +331,7 @@ fn checksum_required_operations_get_crc32_not_md5() {
 #[test]
 fn empty_body_gets_the_empty_crc32() {
     // A non-replayable body has no bytes(); apply must leave it alone.
-    let mut req = Request::new("PUT", "/b/k");
+    let mut req = Request::new(http::Method::PUT, "/b/k");
     req.body = Body::empty();
     checksum::apply(&PUT_OBJECT, None, &mut req, Default::default()).unwrap();
     assert_eq!(req.header("x-amz-checksum-crc32"), Some("AAAAAA=="));
@@ -488,4 +488,79 @@ fn malformed_bodies_are_parse_errors_not_panics() {
     )
     .unwrap_err();
     assert!(e.0.contains("CopyObjectOutput.CopyObjectResult"), "{e}");
+}
+
+/// A header value that could not go on the wire (a newline would start a new header) is a
+/// serialization error naming its member, not a panic or a request that fails later.
+#[test]
+fn header_values_that_cannot_be_sent_are_errors_naming_the_member() {
+    let with = |checksum: Option<&str>, metadata: (&str, &str)| {
+        Value::Struct(vec![
+            None,
+            s("b"),
+            None,
+            checksum.and_then(s),
+            None,
+            s("k"),
+            Some(Value::Map(vec![(
+                metadata.0.into(),
+                Value::Str(metadata.1.into()),
+            )])),
+        ])
+    };
+    let err = serialize(
+        &S3,
+        &PUT_OBJECT,
+        with(Some("AAAA\r\nx-evil: 1"), ("a", "b")),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.0,
+        "PutObjectRequest.ChecksumCRC32: not a valid HTTP header value (control characters such \
+         as a newline cannot be sent in a header)"
+    );
+    let err = serialize(&S3, &PUT_OBJECT, with(None, ("color", "blue\nred"))).unwrap_err();
+    assert!(
+        err.0
+            .starts_with("PutObjectRequest.Metadata: not a valid HTTP header value"),
+        "{err}"
+    );
+    let err = serialize(&S3, &PUT_OBJECT, with(None, ("bad key", "blue"))).unwrap_err();
+    assert_eq!(
+        err.0,
+        "PutObjectRequest.Metadata: not a valid HTTP header name"
+    );
+    // A valid request still carries its headers, typed.
+    let req = serialize(&S3, &PUT_OBJECT, with(Some("AAAAAA=="), ("color", "blue"))).unwrap();
+    assert_eq!(req.headers["x-amz-checksum-crc32"], "AAAAAA==");
+    assert_eq!(req.headers["x-amz-meta-color"], "blue");
+    assert!(!req.headers["x-amz-meta-color"].is_sensitive());
+}
+
+static KEYED_INPUT: Shape = Shape::structure(
+    "HeadObjectRequest",
+    &[
+        Member::new("Key", &p::STRING)
+            .at(Location::Uri, "Key")
+            .with(REQUIRED),
+        Member::new("SSECustomerKey", &p::STRING)
+            .at(
+                Location::Header,
+                "x-amz-server-side-encryption-customer-key",
+            )
+            .with(crate::schema::SENSITIVE),
+    ],
+);
+static HEAD_OBJECT: Operation =
+    Operation::new("HeadObject", "HEAD", "/{Key+}", &KEYED_INPUT, &p::UNIT);
+
+/// A sensitive member's header keeps its value out of the serialized request's `Debug`.
+#[test]
+fn sensitive_header_values_are_hidden_from_debug() {
+    let secret = "c2VjcmV0LWtleS1tYXRlcmlhbA==";
+    let input = Value::Struct(vec![s("k"), s(secret)]);
+    let req = serialize(&S3, &HEAD_OBJECT, input).unwrap();
+    let value = &req.headers["x-amz-server-side-encryption-customer-key"];
+    assert!(value.is_sensitive());
+    assert!(!format!("{req:?}").contains(secret), "{req:?}");
 }

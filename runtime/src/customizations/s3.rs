@@ -1,18 +1,89 @@
-//! S3 customer-provided encryption keys (SSE-C), prepared as botocore 1.44.5's `sse_md5` and
-//! `copy_source_sse_md5` handlers prepare them before serializing: a caller gives the raw key
-//! (`SSECustomerKey`, `CopySourceSSECustomerKey`), and what is sent is its base64 with the
-//! base64 of its MD5 beside it (`SSECustomerKeyMD5`, `CopySourceSSECustomerKeyMD5`).
+//! S3's customisations.
 //!
-//! As in botocore, a caller who sets the MD5 member is taken to have encoded the key already,
-//! and nothing is changed; and only the operations botocore registers the handlers for are
-//! touched (`GetObjectAttributes` and `ListParts` also carry a key, and botocore sends theirs
-//! as given). The key is a model string, so its bytes are the text's UTF-8, as botocore encodes
-//! a `str` key.
+//! * **Bucket out of the URI** (botocore's `remove_bucket_from_url_paths_from_model`): S3's
+//!   bucket reaches the URL through the endpoint rules (virtual host or path style), so the
+//!   `/{Bucket}` label comes off every S3 request URI when the model is read.
+//! * **Signing** (`S3SigV4Auth`): services signed as `s3`/`s3v4` (S3, S3 Control) sign the
+//!   path as sent, without normalising or double-encoding it, and sign `x-amz-content-sha256`.
+//! * **Path style** (`customize_endpoint_resolver_builtins`): see [`force_path_style`].
+//! * **Errors in a 200** (`_handle_200_error`): see [`may_hide_error`].
+//! * **SSE-C** (botocore 1.44.5's `sse_md5` and `copy_source_sse_md5`, run before serializing):
+//!   a caller gives the raw key (`SSECustomerKey`, `CopySourceSSECustomerKey`), and what is
+//!   sent is its base64 with the base64 of its MD5 beside it (`SSECustomerKeyMD5`,
+//!   `CopySourceSSECustomerKeyMD5`).
+//!
+//!   As in botocore, a caller who sets the MD5 member is taken to have encoded the key already,
+//!   and nothing is changed; and only the operations botocore registers the handlers for are
+//!   touched (`GetObjectAttributes` and `ListParts` also carry a key, and botocore sends theirs
+//!   as given). The key is a model string, so its bytes are the text's UTF-8, as botocore
+//!   encodes a `str` key.
 
-use crate::schema::{Operation, Service};
+use super::Customizations;
+use crate::protocol::Response;
+use crate::schema::{Kind, Member, Operation, Protocol, Service, EVENT_STREAM, PAYLOAD};
 use crate::value::Value;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+
+pub(super) const CUSTOMIZATIONS: Customizations = Customizations {
+    strip_bucket_from_request_uri: true,
+    sse_c: true,
+    error_in_200: true,
+    ..Customizations::NONE
+};
+
+/// The request URI as sent for a service with `service_id`: S3's without its `/{Bucket}`.
+pub(crate) fn request_uri<'a>(service_id: &str, uri: &'a str) -> &'a str {
+    match uri.strip_prefix("/{Bucket}") {
+        Some(rest) if super::for_service(service_id).strip_bucket_from_request_uri => rest,
+        _ => uri,
+    }
+}
+
+/// Whether `service` signs as S3 does (`s3` and `s3v4` signature versions): the path as sent,
+/// single-encoded, with `x-amz-content-sha256`.
+pub(crate) fn signs_path_as_sent(service: &Service) -> bool {
+    service.signature_version.starts_with("s3")
+}
+
+/// Whether this response is one whose body botocore checks for an S3 error in a 200
+/// (`_handle_200_error`, registered for every S3 operation): status 200, a non-empty body, and
+/// an operation whose output is not an event stream nor a raw blob/string payload.
+pub fn may_hide_error(
+    protocol: Protocol,
+    service: &'static Service,
+    op: &'static Operation,
+    response: &Response<'_>,
+) -> bool {
+    if protocol != Protocol::RestXml
+        || !super::for_service(service.service_id).error_in_200
+        || response.status != 200
+        || response.body.is_empty()
+    {
+        return false;
+    }
+    // Event streams and raw payloads are not XML documents to look into.
+    let raw = |m: &Member| {
+        m.target().has(EVENT_STREAM)
+            || (m.has(PAYLOAD) && matches!(m.target().kind, Kind::Blob | Kind::String))
+    };
+    !op.output.members().iter().any(raw)
+}
+
+/// The `ForcePathStyle` endpoint builtin for operation `op` on `bucket`, from the client's
+/// `default` (botocore's `customize_endpoint_resolver_builtins`): `GetBucketLocation` always
+/// goes path style (its caller likely does not know the bucket's region, which a virtual host
+/// would need for signing), and a bucket ARN never does (an access point has its own host).
+pub(crate) fn force_path_style(op: &str, bucket: Option<&str>, default: bool) -> bool {
+    let bucket_is_arn = bucket.is_some_and(|b| b.starts_with("arn:") && b.split(':').count() >= 6);
+    if op == "GetBucketLocation" {
+        true
+    } else if bucket_is_arn {
+        false
+    } else {
+        default
+    }
+}
 
 /// Operations botocore registers `sse_md5` for.
 const SSE_C_OPERATIONS: &[&str] = &[
@@ -32,8 +103,8 @@ const COPY_SOURCE_OPERATIONS: &[&str] = &["CopyObject", "UploadPartCopy"];
 
 /// Encodes the SSE-C keys of an S3 `input` and fills in their MD5s, before serialization
 /// reads them.
-pub(crate) fn prepare(service: &Service, op: &Operation, input: &mut Value) {
-    if service.name != "s3" {
+pub(crate) fn prepare_sse_c(service: &Service, op: &Operation, input: &mut Value) {
+    if !super::for_service(service.service_id).sse_c {
         return;
     }
     let Value::Struct(slots) = input else {
@@ -82,10 +153,12 @@ mod tests {
 
     static S3: Service = Service {
         name: "s3",
+        service_id: "S3",
         ..Service::BLANK
     };
     static S3_CONTROL: Service = Service {
         name: "s3control",
+        service_id: "S3 Control",
         ..Service::BLANK
     };
     static MEMBERS: [Member; 4] = [
@@ -139,7 +212,7 @@ mod tests {
         slots: Vec<Option<Value>>,
     ) -> Vec<Option<Value>> {
         let mut input = Value::Struct(slots);
-        prepare(service, op, &mut input);
+        prepare_sse_c(service, op, &mut input);
         match input {
             Value::Struct(slots) => slots,
             other => panic!("not a structure: {other:?}"),
