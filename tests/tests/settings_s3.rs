@@ -185,3 +185,64 @@ async fn sts_regional_endpoints_legacy_sends_sts_to_the_global_endpoint() {
         "sts.us-west-2.amazonaws.com"
     );
 }
+
+async fn dynamodb_host(mode: Option<&str>, account: Option<&str>, stub: &StubConnector) -> String {
+    let map: HashMap<String, String> = mode
+        .map(|m| ("AWS_ACCOUNT_ID_ENDPOINT_MODE".to_string(), m.to_string()))
+        .into_iter()
+        .chain([("AWS_CONFIG_FILE".to_string(), "/nonexistent/c".to_string())])
+        .collect();
+    let config = Config::loader()
+        .env(Env::from_map(map))
+        .load()
+        .await
+        .unwrap();
+    let creds =
+        Credentials::new("AKID", "SECRET", None).with_account_id(account.map(str::to_string));
+    let config = with_stub(config, stub).credentials(creds).build();
+    let _ = rboto_dynamodb::Client::new(&config)
+        .list_tables()
+        .send()
+        .await;
+    let uri = stub.requests().pop().expect("a request").uri;
+    uri.host().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn account_id_endpoint_mode_puts_the_credentials_account_in_the_host() {
+    let stub = stub();
+    let account = Some("123456789012");
+    assert_eq!(
+        dynamodb_host(None, account, &stub).await,
+        "123456789012.ddb.us-east-1.amazonaws.com"
+    );
+    assert_eq!(
+        dynamodb_host(Some("disabled"), account, &stub).await,
+        "dynamodb.us-east-1.amazonaws.com"
+    );
+    assert_eq!(
+        dynamodb_host(Some("preferred"), None, &stub).await,
+        "dynamodb.us-east-1.amazonaws.com"
+    );
+    // `required` without an account in the credentials: the rules refuse, nothing is sent.
+    let config = Config::loader()
+        .env(Env::from_map(HashMap::from([
+            (
+                "AWS_ACCOUNT_ID_ENDPOINT_MODE".to_string(),
+                "required".to_string(),
+            ),
+            ("AWS_CONFIG_FILE".to_string(), "/nonexistent/c".to_string()),
+        ])))
+        .load()
+        .await
+        .unwrap();
+    let fresh = self::stub();
+    let config = with_stub(config, &fresh).build();
+    let err = rboto_dynamodb::Client::new(&config)
+        .list_tables()
+        .send()
+        .await
+        .expect_err("required");
+    assert!(err.to_string().contains("AccountId"), "{err}");
+    assert!(fresh.requests().is_empty());
+}

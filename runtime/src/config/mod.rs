@@ -2,8 +2,9 @@
 //! builder) wins over the environment, which wins over the selected profile of the shared
 //! config files (`~/.aws/config`, `~/.aws/credentials`, see [`crate::profile`]).
 //!
-//! [`Config::load`] snapshots the process environment, reads the profile files, validates the
-//! settings it will use (so a typo in `max_attempts` fails at load, naming the file and key)
+//! [`Config::load`] snapshots the process environment, reads the profile files, parses every
+//! setting once into typed values (so a typo in `max_attempts` fails at load, naming the file
+//! and line, or the variable)
 //! and installs the default credential chain ([`crate::credentials::DefaultChain`]), which
 //! resolves lazily on the first signed request and caches what it finds.
 //!
@@ -16,7 +17,8 @@
 //! | CA bundle | `AWS_CA_BUNDLE` | `ca_bundle` |
 //! | proxies | `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (or lowercase) | — |
 //! | FIPS / dual-stack | `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT` | `use_fips_endpoint`, `use_dualstack_endpoint` |
-//! | S3 addressing style | — | `s3 =` / `addressing_style` |
+//! | S3 addressing style, payload signing | — | `s3 =` / `addressing_style`, `payload_signing_enabled` |
+//! | defaults mode ([`DefaultsMode`]) | `AWS_DEFAULTS_MODE` | `defaults_mode` |
 //! | IMDS | `AWS_EC2_METADATA_*`, `AWS_METADATA_SERVICE_*` | `ec2_metadata_*`, `metadata_service_*` |
 //! | profile | `AWS_DEFAULT_PROFILE`, `AWS_PROFILE` | — |
 
@@ -31,11 +33,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+mod account_id;
 mod client_context;
 mod defaults_mode;
 mod payload_signing;
 mod resolved;
 mod settings;
+pub(crate) use account_id::endpoint_account_id;
 pub(crate) use client_context::bind_client_context_params;
 pub use defaults_mode::DefaultsMode;
 use defaults_mode::ModeDefaults;

@@ -31,10 +31,23 @@ pub(crate) fn resolve(
     service: &'static Service,
     op: &'static Operation,
     input: &Value,
+    account_id: Option<String>,
 ) -> Result<Endpoint, Error<RawModeled>> {
     let cfg = match &settings.0 {
         Ok(cfg) => cfg,
         Err((kind, message)) => return Err(Error::new(*kind, message.clone())),
+    };
+    // The credentials' account (`AWS::Auth::AccountId`), known only per call.
+    let with_account;
+    let cfg = match account_id {
+        Some(id) => {
+            with_account = EndpointConfig {
+                account_id: Some(id),
+                ..cfg.clone()
+            };
+            &with_account
+        }
+        None => cfg,
     };
     let failed = |e: EndpointError| {
         let kind = match e {
