@@ -246,3 +246,37 @@ async fn account_id_endpoint_mode_puts_the_credentials_account_in_the_host() {
     assert!(err.to_string().contains("AccountId"), "{err}");
     assert!(fresh.requests().is_empty());
 }
+
+#[tokio::test]
+async fn over_plain_http_s3_signs_the_payload_unless_the_setting_is_off() {
+    let stub = stub();
+    let dir = ScratchDir::new("rboto-settings", "http-file", &[]).unwrap();
+    let file = dir.join("hello.txt");
+    std::fs::write(&file, "hello").unwrap();
+    let sent = |on: Option<bool>| {
+        let stub = stub.clone();
+        let file = file.clone();
+        async move {
+            let mut b = with_stub(Config::builder().build(), &stub).endpoint_url("http://s3.local");
+            if let Some(on) = on {
+                b = b.s3_payload_signing_enabled(on);
+            }
+            rboto_s3::Client::new(&b.build())
+                .put_object()
+                .bucket("photos")
+                .key("k")
+                .body(rboto::Body::from_path(&file).await.unwrap())
+                .send()
+                .await
+                .expect("stubbed 200");
+            stub.requests().pop().expect("a request")
+        }
+    };
+    // A file read ahead for its checksum header is hashed in the same pass and signed.
+    let unset = sent(None).await;
+    assert!(unset.uri.to_string().starts_with("http://"));
+    assert_eq!(unset.header("x-amz-content-sha256"), Some(HELLO_SHA256));
+    // botocore's S3 signer reads the setting before the scheme.
+    let off = sent(Some(false)).await;
+    assert_eq!(off.header("x-amz-content-sha256"), Some("UNSIGNED-PAYLOAD"));
+}

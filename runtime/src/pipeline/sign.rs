@@ -41,7 +41,11 @@ pub(crate) async fn sign(
         unsigned_payload_operation: op.has(UNSIGNED_PAYLOAD),
     });
     let signable_body = match (&prepared.payload_hash, body.bytes()) {
-        (Some(hash), _) => sigv4::SignableBody::Precomputed(hash),
+        // A trailer-checksummed body is signed as such whatever the setting (botocore asks
+        // `_is_streaming_checksum_payload` first); a digest read ahead only when signing.
+        (Some(hash), _) if sign_payload || hash.starts_with("STREAMING-") => {
+            sigv4::SignableBody::Precomputed(hash)
+        }
         (None, Some(b)) if sign_payload => sigv4::SignableBody::Bytes(b),
         _ => sigv4::SignableBody::UnsignedPayload,
     };
