@@ -260,8 +260,18 @@ impl ServiceClient {
                 .and_then(|()| stubber.respond(svc, op, input))
                 .map_err(|e| e.with_context(op.name, None));
         }
-        let endpoint = endpoint::resolve(config, &self.inner.endpoint_settings, svc, op, &input)
+        let account_id = crate::config::endpoint_account_id(config, svc, op)
+            .await
             .map_err(|e| e.with_context(op.name, None))?;
+        let endpoint = endpoint::resolve(
+            config,
+            &self.inner.endpoint_settings,
+            svc,
+            op,
+            &input,
+            account_id,
+        )
+        .map_err(|e| e.with_context(op.name, None))?;
         let ctx = |e: Error<RawModeled>| e.with_context(op.name, Some(&endpoint.authority));
         let (protocol, mut req) = self.serialize(op, input).map_err(ctx)?;
         #[cfg(feature = "compression")]

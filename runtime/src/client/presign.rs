@@ -172,8 +172,18 @@ impl ServiceClient {
             )
             .with_context(op.name, None));
         }
-        let endpoint = endpoint::resolve(config, self.endpoint_settings(), svc, op, &input)
+        let account_id = crate::config::endpoint_account_id(config, svc, op)
+            .await
             .map_err(|e| e.with_context(op.name, None))?;
+        let endpoint = endpoint::resolve(
+            config,
+            self.endpoint_settings(),
+            svc,
+            op,
+            &input,
+            account_id,
+        )
+        .map_err(|e| e.with_context(op.name, None))?;
         let ctx = |e: Error<RawModeled>| e.with_context(op.name, Some(&endpoint.authority));
         let caller_headers = headers_set_by_caller(op, &input);
         let (_, mut req) = self.serialize(op, input).map_err(ctx)?;

@@ -2,8 +2,9 @@
 //! builder) wins over the environment, which wins over the selected profile of the shared
 //! config files (`~/.aws/config`, `~/.aws/credentials`, see [`crate::profile`]).
 //!
-//! [`Config::load`] snapshots the process environment, reads the profile files, validates the
-//! settings it will use (so a typo in `max_attempts` fails at load, naming the file and key)
+//! [`Config::load`] snapshots the process environment, reads the profile files, parses every
+//! setting once into typed values (so a typo in `max_attempts` fails at load, naming the file
+//! and line, or the variable)
 //! and installs the default credential chain ([`crate::credentials::DefaultChain`]), which
 //! resolves lazily on the first signed request and caches what it finds.
 //!
@@ -16,7 +17,8 @@
 //! | CA bundle | `AWS_CA_BUNDLE` | `ca_bundle` |
 //! | proxies | `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (or lowercase) | — |
 //! | FIPS / dual-stack | `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT` | `use_fips_endpoint`, `use_dualstack_endpoint` |
-//! | S3 addressing style | — | `s3 =` / `addressing_style` |
+//! | S3 addressing style, payload signing | — | `s3 =` / `addressing_style`, `payload_signing_enabled` |
+//! | defaults mode ([`DefaultsMode`]) | `AWS_DEFAULTS_MODE` | `defaults_mode` |
 //! | IMDS | `AWS_EC2_METADATA_*`, `AWS_METADATA_SERVICE_*` | `ec2_metadata_*`, `metadata_service_*` |
 //! | profile | `AWS_DEFAULT_PROFILE`, `AWS_PROFILE` | — |
 
@@ -31,7 +33,19 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+mod account_id;
+mod client_context;
+mod defaults_mode;
+mod payload_signing;
+mod resolved;
 mod settings;
+pub(crate) use account_id::endpoint_account_id;
+pub(crate) use client_context::bind_client_context_params;
+pub use defaults_mode::DefaultsMode;
+use defaults_mode::ModeDefaults;
+pub use payload_signing::{s3_should_sign_payload, PayloadSigningInput};
+pub(crate) use resolved::Regional;
+use resolved::Resolved;
 pub use settings::{ImdsEndpointMode, ImdsSettings, RetryMode, S3AddressingStyle};
 
 /// A captured environment: variables are read through it, never from the live process
@@ -99,6 +113,11 @@ pub(crate) struct Explicit {
     pub auth_scheme_preference: Option<Vec<String>>,
     pub request_checksum_calculation: Option<ChecksumWhen>,
     pub response_checksum_validation: Option<ChecksumWhen>,
+    pub defaults_mode: Option<DefaultsMode>,
+    pub connect_timeout: Option<Duration>,
+    pub s3_payload_signing_enabled: Option<bool>,
+    /// botocore's `client_context_params`, by snake_case name.
+    pub client_context_params: Vec<(String, crate::endpoint::ParamValue)>,
 }
 
 /// botocore's `request_checksum_calculation` / `response_checksum_validation` values.
@@ -132,6 +151,13 @@ pub struct Config {
     pub(crate) profiles: Arc<ProfileSet>,
     pub(crate) profile_name: String,
     pub(crate) explicit: Explicit,
+    /// The environment's and profile's settings, parsed at load.
+    pub(crate) resolved: Resolved,
+    /// The values of the resolved `defaults_mode`, for settings set nowhere else.
+    pub(crate) mode: ModeDefaults,
+    /// The instance-metadata region `defaults_mode = auto` asked for, once per config lineage
+    /// (botocore caches it on its factory too).
+    pub(crate) imds_region: Arc<OnceLock<Option<String>>>,
     /// Sends the requests of clients made from this config; `None`: rboto's own HTTP client.
     pub(crate) connector: Option<SharedConnector>,
     /// Answers the calls of clients made from this config instead of the pipeline, in tests.
@@ -181,13 +207,23 @@ impl ConfigLoader {
     }
 
     pub async fn load(self) -> Result<Config, Error> {
-        self.load_sync()
+        let env = self.env.unwrap_or_else(Env::process);
+        let mut config = Config::resolve(env, self.profile, self.mfa)?;
+        if let Some(imds) = config.imds_region_wanted() {
+            let region = defaults_mode::imds_region(imds).await;
+            let _ = config.imds_region.set(region);
+        }
+        config.settle_defaults_mode();
+        Ok(config)
     }
 
-    /// Loads without an executor (reads small files with blocking I/O).
+    /// Loads without an executor (reads small files with blocking I/O; `defaults_mode = auto`
+    /// may ask the instance-metadata service on a thread of its own, bounded by its timeout).
     pub fn load_sync(self) -> Result<Config, Error> {
         let env = self.env.unwrap_or_else(Env::process);
-        Config::resolve(env, self.profile, self.mfa)
+        let mut config = Config::resolve(env, self.profile, self.mfa)?;
+        config.settle_defaults_mode_blocking();
+        Ok(config)
     }
 }
 
@@ -222,7 +258,9 @@ impl Config {
         for sid in settings::KNOWN_SERVICE_IDS {
             capture(&settings::service_env_var(sid));
         }
-        Config::resolve(Env::from_map(map), None, None)
+        let mut config = Config::resolve(Env::from_map(map), None, None)?;
+        config.settle_defaults_mode_blocking();
+        Ok(config)
     }
 
     fn resolve(
@@ -252,31 +290,11 @@ impl Config {
             .get("AWS_REGION")
             .or_else(|| env.get("AWS_DEFAULT_REGION"))
             .or_else(|| config.profile_value("region").map(str::to_string));
+        // Every setting is parsed now: a bad value fails the load, naming where it is.
+        config.resolved = Resolved::read(&config)?;
         config.http.ca_bundle = config.resolve_ca_bundle();
-        config.http.tcp_keepalive = config
-            .try_bool("tcp_keepalive", "BOTOCORE_TCP_KEEPALIVE")?
-            .unwrap_or(false);
+        config.http.tcp_keepalive = config.resolved.tcp_keepalive.unwrap_or(false);
         config.http.proxies = crate::http::ProxySettings::from_env(&env)?;
-        // Validate now what would otherwise fail on the first request.
-        config.try_retry_mode()?;
-        config.try_max_attempts()?;
-        config.try_bool("use_fips_endpoint", "AWS_USE_FIPS_ENDPOINT")?;
-        config.try_bool("use_dualstack_endpoint", "AWS_USE_DUALSTACK_ENDPOINT")?;
-        config.try_s3_addressing_style()?;
-        config.try_checksum_when(
-            None,
-            (
-                "request_checksum_calculation",
-                "AWS_REQUEST_CHECKSUM_CALCULATION",
-            ),
-        )?;
-        config.try_checksum_when(
-            None,
-            (
-                "response_checksum_validation",
-                "AWS_RESPONSE_CHECKSUM_VALIDATION",
-            ),
-        )?;
         config.services_section()?;
         config.endpoint_url = config.configured_global_endpoint();
         let mut chain = credentials::DefaultChain::new(&config, explicit_profile.is_some());
@@ -364,16 +382,10 @@ impl Config {
     /// `ignore_configured_endpoint_urls`: explicit, `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`,
     /// profile.
     pub fn ignore_configured_endpoint_urls(&self) -> bool {
-        if let Some(b) = self.explicit.ignore_configured_endpoint_urls {
-            return b;
-        }
-        self.try_bool(
-            "ignore_configured_endpoint_urls",
-            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-        )
-        .ok()
-        .flatten()
-        .unwrap_or(false)
+        self.explicit
+            .ignore_configured_endpoint_urls
+            .or(self.resolved.ignore_configured_endpoint_urls)
+            .unwrap_or(false)
     }
 
     /// The `[services x]` section the profile's `services` key names. Naming one that does not
@@ -396,106 +408,55 @@ impl Config {
         }
     }
 
-    /// `retry_mode`: explicit, `AWS_RETRY_MODE`, profile; botocore's default is `standard`.
+    /// `retry_mode`: explicit, `AWS_RETRY_MODE`, profile, the `defaults_mode`'s; botocore's
+    /// default is `standard`.
     pub fn retry_mode(&self) -> RetryMode {
-        self.try_retry_mode().unwrap_or_default()
-    }
-
-    fn try_retry_mode(&self) -> Result<RetryMode, Error> {
-        if let Some(m) = self.explicit.retry_mode {
-            return Ok(m);
-        }
-        match self.lookup("retry_mode", "AWS_RETRY_MODE") {
-            None => Ok(RetryMode::default()),
-            Some((v, origin)) => RetryMode::parse(&v).ok_or_else(|| {
-                Error::new(
-                    INVALID_CONFIG,
-                    format!(
-                        "{origin}: invalid retry_mode {v:?}: expected one of legacy, standard, \
-                         adaptive"
-                    ),
-                )
-            }),
-        }
+        self.explicit
+            .retry_mode
+            .or(self.resolved.retry_mode)
+            .or(self.mode.retry_mode)
+            .unwrap_or_default()
     }
 
     /// `max_attempts` (total attempts, first included): explicit, `AWS_MAX_ATTEMPTS`, profile;
     /// `None` means the retry mode's default.
     pub fn max_attempts(&self) -> Option<u32> {
-        self.try_max_attempts().ok().flatten()
-    }
-
-    fn try_max_attempts(&self) -> Result<Option<u32>, Error> {
-        if let Some(n) = self.explicit.max_attempts {
-            return Ok(Some(n));
-        }
-        match self.lookup("max_attempts", "AWS_MAX_ATTEMPTS") {
-            None => Ok(None),
-            Some((v, origin)) => match v.trim().parse::<u32>() {
-                Ok(n) if n >= 1 => Ok(Some(n)),
-                _ => Err(Error::new(
-                    INVALID_CONFIG,
-                    format!("{origin}: invalid max_attempts {v:?}: expected an integer >= 1"),
-                )),
-            },
-        }
+        self.explicit.max_attempts.or(self.resolved.max_attempts)
     }
 
     /// `use_fips_endpoint`: explicit, `AWS_USE_FIPS_ENDPOINT`, profile.
     pub fn use_fips(&self) -> bool {
-        self.explicit.use_fips.unwrap_or_else(|| {
-            self.try_bool("use_fips_endpoint", "AWS_USE_FIPS_ENDPOINT")
-                .ok()
-                .flatten()
-                .unwrap_or(false)
-        })
+        self.explicit
+            .use_fips
+            .or(self.resolved.use_fips)
+            .unwrap_or(false)
     }
 
     /// `use_dualstack_endpoint`: explicit, `AWS_USE_DUALSTACK_ENDPOINT`, profile.
     pub fn use_dualstack(&self) -> bool {
-        self.explicit.use_dualstack.unwrap_or_else(|| {
-            self.try_bool("use_dualstack_endpoint", "AWS_USE_DUALSTACK_ENDPOINT")
-                .ok()
-                .flatten()
-                .unwrap_or(false)
-        })
+        self.explicit
+            .use_dualstack
+            .or(self.resolved.use_dualstack)
+            .unwrap_or(false)
     }
 
     /// `disable_request_compression`: explicit, `AWS_DISABLE_REQUEST_COMPRESSION`, profile;
     /// off unless set.
     pub fn disable_request_compression(&self) -> bool {
-        if let Some(b) = self.explicit.disable_request_compression {
-            return b;
-        }
-        self.try_bool(
-            "disable_request_compression",
-            "AWS_DISABLE_REQUEST_COMPRESSION",
-        )
-        .ok()
-        .flatten()
-        .unwrap_or(false)
+        self.explicit
+            .disable_request_compression
+            .or(self.resolved.disable_request_compression)
+            .unwrap_or(false)
     }
 
-    /// `request_min_compression_size_bytes`: `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, profile;
-    /// botocore's default 10,240, valid from 0 to 10,485,760 (an invalid value falls back to
-    /// the default, as reading settings never fails a request).
+    /// `request_min_compression_size_bytes`: explicit, `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`,
+    /// profile; botocore's default 10,240, valid from 0 to 10,485,760 (a configured value out
+    /// of that range fails the load).
     pub fn request_min_compression_size_bytes(&self) -> u64 {
-        const DEFAULT: u64 = 10_240;
-        if let Some(n) = self.explicit.request_min_compression_size_bytes {
-            return n;
-        }
-        match self.lookup(
-            "request_min_compression_size_bytes",
-            "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES",
-        ) {
-            Some((v, _)) => v
-                .trim()
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n <= 10_485_760)
-                .unwrap_or(DEFAULT),
-            None => DEFAULT,
-        }
+        self.explicit
+            .request_min_compression_size_bytes
+            .or(self.resolved.request_min_compression_size_bytes)
+            .unwrap_or(10_240)
     }
 
     /// botocore's `user_agent`: replaces rboto's own `User-Agent` (the extra text is still
@@ -511,11 +472,10 @@ impl Config {
 
     /// botocore's `user_agent_appid`: explicit, `AWS_SDK_UA_APP_ID`, profile `sdk_ua_app_id`.
     pub fn user_agent_appid(&self) -> Option<String> {
-        if let Some(app) = &self.explicit.user_agent_appid {
-            return Some(app.clone());
-        }
-        self.lookup("sdk_ua_app_id", "AWS_SDK_UA_APP_ID")
-            .map(|(v, _)| v)
+        self.explicit
+            .user_agent_appid
+            .clone()
+            .or_else(|| self.resolved.user_agent_appid.clone())
     }
 
     /// botocore's `parameter_validation`: on unless turned off in code. Off, inputs go to the
@@ -528,114 +488,186 @@ impl Config {
     /// `AWS_DISABLE_HOST_PREFIX_INJECTION` / `disable_host_prefix_injection` is true; on by
     /// default. Off, operations with an `endpoint.hostPrefix` go to the plain endpoint host.
     pub fn inject_host_prefix(&self) -> bool {
-        if let Some(b) = self.explicit.inject_host_prefix {
-            return b;
+        match self.explicit.inject_host_prefix {
+            Some(b) => b,
+            None => !self.resolved.disable_host_prefix_injection.unwrap_or(false),
         }
-        !self
-            .try_bool(
-                "disable_host_prefix_injection",
-                "AWS_DISABLE_HOST_PREFIX_INJECTION",
-            )
-            .ok()
-            .flatten()
-            .unwrap_or(false)
     }
 
     /// botocore's `auth_scheme_preference`: explicit, `AWS_AUTH_SCHEME_PREFERENCE`, profile;
     /// scheme names without namespace (`sigv4`, `httpBearerAuth`, `noAuth`), most preferred
     /// first. Empty unless set.
     pub fn auth_scheme_preference(&self) -> Vec<String> {
-        if let Some(list) = &self.explicit.auth_scheme_preference {
-            return list.clone();
-        }
-        let Some((value, _)) = self.lookup("auth_scheme_preference", "AWS_AUTH_SCHEME_PREFERENCE")
-        else {
-            return Vec::new();
-        };
-        value
-            .split(',')
-            .map(|item| {
-                item.chars()
-                    .filter(|c| !matches!(c, ' ' | '\t'))
-                    .collect::<String>()
-            })
-            .filter(|item| !item.is_empty())
-            .collect()
+        self.explicit
+            .auth_scheme_preference
+            .as_ref()
+            .or(self.resolved.auth_scheme_preference.as_ref())
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// `request_checksum_calculation`: explicit, `AWS_REQUEST_CHECKSUM_CALCULATION`, profile;
     /// `when_supported` unless set.
     pub fn request_checksum_calculation(&self) -> ChecksumWhen {
-        self.try_checksum_when(
-            self.explicit.request_checksum_calculation,
-            (
-                "request_checksum_calculation",
-                "AWS_REQUEST_CHECKSUM_CALCULATION",
-            ),
-        )
-        .unwrap_or_default()
+        self.explicit
+            .request_checksum_calculation
+            .or(self.resolved.request_checksum_calculation)
+            .unwrap_or_default()
     }
 
     /// `response_checksum_validation`: explicit, `AWS_RESPONSE_CHECKSUM_VALIDATION`, profile;
     /// `when_supported` unless set.
     pub fn response_checksum_validation(&self) -> ChecksumWhen {
-        self.try_checksum_when(
-            self.explicit.response_checksum_validation,
-            (
-                "response_checksum_validation",
-                "AWS_RESPONSE_CHECKSUM_VALIDATION",
-            ),
-        )
-        .unwrap_or_default()
-    }
-
-    fn try_checksum_when(
-        &self,
-        explicit: Option<ChecksumWhen>,
-        (key, var): (&str, &str),
-    ) -> Result<ChecksumWhen, Error> {
-        if let Some(w) = explicit {
-            return Ok(w);
-        }
-        match self.lookup(key, var) {
-            None => Ok(ChecksumWhen::default()),
-            Some((v, origin)) => match v.trim().to_ascii_lowercase().as_str() {
-                "when_supported" => Ok(ChecksumWhen::WhenSupported),
-                "when_required" => Ok(ChecksumWhen::WhenRequired),
-                _ => Err(Error::new(
-                    INVALID_CONFIG,
-                    format!(
-                        "{origin}: invalid {key} {v:?}: expected when_supported or when_required"
-                    ),
-                )),
-            },
-        }
+        self.explicit
+            .response_checksum_validation
+            .or(self.resolved.response_checksum_validation)
+            .unwrap_or_default()
     }
 
     /// S3's `addressing_style` (profile `s3 =` sub-property): `auto` unless set.
     pub fn s3_addressing_style(&self) -> S3AddressingStyle {
-        self.try_s3_addressing_style().unwrap_or_default()
+        self.explicit
+            .s3_addressing_style
+            .or(self.resolved.s3_addressing_style)
+            .unwrap_or_default()
     }
 
-    fn try_s3_addressing_style(&self) -> Result<S3AddressingStyle, Error> {
-        if let Some(s) = self.explicit.s3_addressing_style {
-            return Ok(s);
+    /// S3 Transfer Acceleration (`s3 = use_accelerate_endpoint`): off unless set.
+    pub fn s3_use_accelerate_endpoint(&self) -> bool {
+        self.explicit
+            .s3_use_accelerate_endpoint
+            .or(self.resolved.s3_use_accelerate_endpoint)
+            .unwrap_or(false)
+    }
+
+    /// `s3_use_arn_region` (`AWS_S3_USE_ARN_REGION`); `None`: unset (S3's default is on).
+    pub fn s3_use_arn_region(&self) -> Option<bool> {
+        self.explicit
+            .s3_use_arn_region
+            .or(self.resolved.s3_use_arn_region)
+    }
+
+    /// `s3_disable_multiregion_access_points` (`AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS`).
+    pub fn s3_disable_multiregion_access_points(&self) -> bool {
+        self.resolved
+            .s3_disable_multiregion_access_points
+            .unwrap_or(false)
+    }
+
+    /// S3 in us-east-1: the regional endpoint (`Some(true)`, botocore's `regional`) or the
+    /// global one (`Some(false)`, `legacy`); explicit, `AWS_S3_US_EAST_1_REGIONAL_ENDPOINT`,
+    /// profile `s3 = us_east_1_regional_endpoint`, the `defaults_mode`'s. `None`: botocore's
+    /// legacy default (global in us-east-1).
+    pub fn s3_us_east_1_regional_endpoint(&self) -> Option<bool> {
+        self.explicit.s3_us_east_1_regional_endpoint.or_else(|| {
+            self.resolved
+                .s3_us_east_1_regional_endpoint
+                .or(self.mode.s3_us_east_1_regional_endpoint)
+                .map(|r| r == Regional::Regional)
+        })
+    }
+
+    /// `sts_regional_endpoints`: `AWS_STS_REGIONAL_ENDPOINTS`, profile, the `defaults_mode`'s;
+    /// `true` for `regional`, botocore 1.44's default.
+    pub fn sts_regional_endpoints(&self) -> bool {
+        self.resolved
+            .sts_regional_endpoints
+            .or(self.mode.sts_regional_endpoints)
+            .unwrap_or(Regional::Regional)
+            == Regional::Regional
+    }
+
+    /// `account_id_endpoint_mode` (`AWS_ACCOUNT_ID_ENDPOINT_MODE`): `preferred`, `required`
+    /// or `disabled`; `preferred` unless set.
+    pub fn account_id_endpoint_mode(&self) -> &str {
+        self.resolved
+            .account_id_endpoint_mode
+            .as_deref()
+            .unwrap_or("preferred")
+    }
+
+    /// S3's `payload_signing_enabled` (`s3 = payload_signing_enabled`): whether S3 requests
+    /// over HTTPS sign their payload's SHA-256. `None`: botocore's choice by request (see
+    /// [`crate::config::s3_should_sign_payload`]).
+    pub fn s3_payload_signing_enabled(&self) -> Option<bool> {
+        self.explicit
+            .s3_payload_signing_enabled
+            .or(self.resolved.s3_payload_signing_enabled)
+    }
+
+    /// The `defaults_mode` in force, `auto` already resolved to the mode it chose; `legacy`
+    /// unless set.
+    pub fn defaults_mode(&self) -> DefaultsMode {
+        self.mode.mode
+    }
+
+    /// The connect timeout clients made from this config use: explicit
+    /// ([`ConfigBuilder::connect_timeout`] or [`HttpSettings::connect_timeout`]), else the
+    /// `defaults_mode`'s, else botocore's 60 s.
+    pub fn connect_timeout(&self) -> Duration {
+        self.http.connect_timeout
+    }
+
+    /// botocore's `client_context_params` given in code, by snake_case name.
+    pub fn client_context_params(&self) -> &[(String, crate::endpoint::ParamValue)] {
+        &self.explicit.client_context_params
+    }
+
+    /// The metadata settings to ask for the region with, when `defaults_mode = auto` needs it
+    /// and it has not been asked yet.
+    fn imds_region_wanted(&self) -> Option<ImdsSettings> {
+        let mode = self
+            .explicit
+            .defaults_mode
+            .or(self.resolved.defaults_mode)
+            .unwrap_or_default();
+        if mode != DefaultsMode::Auto
+            || defaults_mode::execution_region(&self.env).is_some()
+            || self.imds_region.get().is_some()
+        {
+            return None;
         }
-        let Some(profile) = self.profile() else {
-            return Ok(S3AddressingStyle::default());
+        // botocore gives up on the IMDS region for any error, settings included.
+        match self.imds_settings() {
+            Ok(s) if !s.disabled => Some(s),
+            _ => {
+                let _ = self.imds_region.set(None);
+                None
+            }
+        }
+    }
+
+    fn settle_defaults_mode_blocking(&mut self) {
+        if let Some(imds) = self.imds_region_wanted() {
+            let _ = self
+                .imds_region
+                .set(defaults_mode::imds_region_blocking(imds));
+        }
+        self.settle_defaults_mode();
+    }
+
+    /// Resolves `defaults_mode` (explicit, `AWS_DEFAULTS_MODE`, profile) and applies its
+    /// connect timeout unless one was given.
+    fn settle_defaults_mode(&mut self) {
+        let mode = self
+            .explicit
+            .defaults_mode
+            .or(self.resolved.defaults_mode)
+            .unwrap_or_default();
+        let mode = match mode {
+            DefaultsMode::Auto => {
+                let current = defaults_mode::execution_region(&self.env)
+                    .or_else(|| self.imds_region.get().cloned().flatten());
+                defaults_mode::auto_mode(self.region(), current.as_deref())
+            }
+            m => m,
         };
-        match profile.sub_properties("s3").get("addressing_style") {
-            None => Ok(S3AddressingStyle::default()),
-            Some(v) => S3AddressingStyle::parse(v).ok_or_else(|| {
-                Error::new(
-                    INVALID_CONFIG,
-                    format!(
-                        "{}: invalid s3 addressing_style {v:?}: expected auto, virtual or path",
-                        self.profile_origin()
-                    ),
-                )
-            }),
-        }
+        self.mode = ModeDefaults::of(mode);
+        self.http.connect_timeout = self
+            .explicit
+            .connect_timeout
+            .or(self.mode.connect_timeout)
+            .unwrap_or(HttpSettings::default().connect_timeout);
     }
 
     /// The CA bundle: explicit ([`HttpSettings::ca_bundle`]), `AWS_CA_BUNDLE`, profile
@@ -736,22 +768,6 @@ impl Config {
             None => format!("{}, key `{key}`", self.profile_origin()),
         };
         Some((value, origin))
-    }
-
-    /// botocore's `ensure_boolean`: `true` (any case) is true, anything else false; a value
-    /// that is neither `true` nor `false` is reported as invalid.
-    pub(crate) fn try_bool(&self, key: &str, var: &str) -> Result<Option<bool>, Error> {
-        match self.lookup(key, var) {
-            None => Ok(None),
-            Some((v, origin)) => match v.trim().to_ascii_lowercase().as_str() {
-                "true" => Ok(Some(true)),
-                "false" => Ok(Some(false)),
-                _ => Err(Error::new(
-                    INVALID_CONFIG,
-                    format!("{origin}: invalid boolean {v:?}: expected true or false"),
-                )),
-            },
-        }
     }
 
     fn profile_origin(&self) -> String {
@@ -894,8 +910,53 @@ impl ConfigBuilder {
         self.0.http.proxies = proxies;
         self
     }
+    /// The HTTP settings. A connect timeout other than the default 60 s counts as given
+    /// explicitly, and so wins over the `defaults_mode`'s.
     pub fn http(mut self, http: HttpSettings) -> Self {
+        if http.connect_timeout != HttpSettings::default().connect_timeout {
+            self.0.explicit.connect_timeout = Some(http.connect_timeout);
+        }
         self.0.http = http;
+        self
+    }
+    /// The connect timeout (botocore's `connect_timeout`); wins over the `defaults_mode`'s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.0.explicit.connect_timeout = Some(timeout);
+        self
+    }
+    /// botocore's `defaults_mode`: default values for the settings left unset (see
+    /// [`DefaultsMode`]); wins over `AWS_DEFAULTS_MODE` and the profile's `defaults_mode`.
+    /// `Auto` may ask the instance-metadata service for the region when the config is built.
+    pub fn defaults_mode(mut self, mode: DefaultsMode) -> Self {
+        self.0.explicit.defaults_mode = Some(mode);
+        self
+    }
+    /// Whether S3 signs the payload's SHA-256 over HTTPS (botocore's
+    /// `s3={'payload_signing_enabled': ..}`, profile `s3 = payload_signing_enabled`); unset,
+    /// botocore's per-request choice ([`crate::config::s3_should_sign_payload`]).
+    pub fn s3_payload_signing_enabled(mut self, on: bool) -> Self {
+        self.0.explicit.s3_payload_signing_enabled = Some(on);
+        self
+    }
+    /// botocore's `client_context_params`: values for the service's `clientContextParams`, by
+    /// the snake_case names botocore uses (S3's `force_path_style`, `accelerate`,
+    /// `disable_multi_region_access_points`…). They win over the same settings given other
+    /// ways. A name the service does not declare fails its calls with an
+    /// [`ErrorKind::InvalidConfig`] error naming it.
+    pub fn client_context_params<K, V>(mut self, params: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<String>,
+        V: Into<crate::endpoint::ParamValue>,
+    {
+        for (k, v) in params {
+            let k = k.into();
+            let v = v.into();
+            let list = &mut self.0.explicit.client_context_params;
+            match list.iter_mut().find(|(name, _)| *name == k) {
+                Some(slot) => slot.1 = v,
+                None => list.push((k, v)),
+            }
+        }
         self
     }
     /// Sends requests through `connector` instead of rboto's own HTTP client (a stub in tests,
@@ -998,6 +1059,7 @@ impl ConfigBuilder {
     }
     pub fn build(mut self) -> Config {
         self.0.default_http = Arc::default();
+        self.0.settle_defaults_mode_blocking();
         self.0
     }
 }

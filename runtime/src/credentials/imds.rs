@@ -24,6 +24,7 @@ use std::sync::Mutex;
 
 const TOKEN_TTL: &str = "21600";
 const CREDENTIALS_PATH: &str = "/latest/meta-data/iam/security-credentials/";
+const AZ_PATH: &str = "/latest/meta-data/placement/availability-zone/";
 
 /// Why IMDS gave nothing (the default chain reports it and moves on).
 pub type Skip = String;
@@ -71,6 +72,46 @@ impl ImdsProvider {
                 }
             }
         }
+    }
+
+    /// The instance's region (botocore's `InstanceMetadataRegionFetcher`: the availability
+    /// zone less its last letter), or `None` when the service is disabled, unreachable or
+    /// says nothing; for `defaults_mode = auto`. Bounded by the settings' timeout per request.
+    pub(crate) async fn region(&self) -> Option<String> {
+        if self.settings.disabled {
+            return None;
+        }
+        let http = HttpClient::new(&HttpSettings {
+            connect_timeout: self.settings.timeout,
+            read_timeout: self.settings.timeout,
+            proxies: self.settings.proxies.clone(),
+            ..HttpSettings::default()
+        })
+        .ok()?;
+        let ttl = [("x-aws-ec2-metadata-token-ttl-seconds", TOKEN_TTL)];
+        let token = match self
+            .request(&http, "PUT", &self.settings.token_url(), &ttl)
+            .await
+        {
+            Ok(r) if r.status == 200 && !r.body.is_empty() => Some(r.body),
+            _ if self.settings.v1_disabled => return None,
+            _ => None,
+        };
+        let headers: Vec<(&str, &str)> = token
+            .as_deref()
+            .map(|t| ("x-aws-ec2-metadata-token", t))
+            .into_iter()
+            .collect();
+        let url = format!("{}{AZ_PATH}", self.settings.endpoint);
+        for _ in 0..self.settings.attempts {
+            if let Ok(r) = self.request(&http, "GET", &url, &headers).await {
+                let mut region = r.body.trim().to_string();
+                if r.status == 200 && region.pop().is_some() && !region.is_empty() {
+                    return Some(region);
+                }
+            }
+        }
+        None
     }
 
     async fn fetch_inner(&self) -> Result<Result<Credentials, Skip>, Error> {

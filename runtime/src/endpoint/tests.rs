@@ -381,8 +381,12 @@ fn invalid_endpoint_settings_are_config_errors() {
         ("AWS_S3_USE_ARN_REGION", "1"),
         ("AWS_ACCOUNT_ID_ENDPOINT_MODE", "always"),
     ] {
-        let err =
-            super::config_for(&config_with(&[(var, value)], None), &S3_SERVICE).expect_err(var);
+        // Settings are parsed when the config is loaded.
+        let env = std::collections::HashMap::from([(var.to_string(), value.to_string())]);
+        let err = crate::Config::loader()
+            .env(crate::config::Env::from_map(env))
+            .load_sync()
+            .expect_err(var);
         assert_eq!(err.kind(), crate::ErrorKind::InvalidConfig, "{err}");
         assert!(err.to_string().contains(var), "{err}");
     }

@@ -32,10 +32,23 @@ pub(crate) fn resolve(
     service: &'static Service,
     op: &'static Operation,
     input: &Value,
+    account_id: Option<String>,
 ) -> Result<Endpoint, Error<RawModeled>> {
     let cfg = match &settings.0 {
         Ok(cfg) => cfg,
         Err((kind, message)) => return Err(Error::new(*kind, message.clone())),
+    };
+    // The credentials' account (`AWS::Auth::AccountId`), known only per call.
+    let with_account;
+    let cfg = match account_id {
+        Some(id) => {
+            with_account = EndpointConfig {
+                account_id: Some(id),
+                ..cfg.clone()
+            };
+            &with_account
+        }
+        None => cfg,
     };
     let failed = |e: EndpointError| {
         let kind = match e {
@@ -112,20 +125,12 @@ impl ResolvedEndpointConfig {
 }
 
 /// The endpoint-relevant settings of `config` for `service` (public as
-/// [`crate::endpoint::config_for`]): the explicit ones, then botocore's endpoint settings from
-/// the environment or the profile.
+/// [`crate::endpoint::config_for`]): typed when the config was loaded, so only the
+/// `client_context_params` given in code can fail here (a name `service` does not declare).
 pub(crate) fn endpoint_config(
     config: &Config,
     service: &'static Service,
 ) -> Result<EndpointConfig, Error> {
-    let account_id_endpoint_mode = match config.lookup(ACCOUNT_ID_MODE.0, ACCOUNT_ID_MODE.1) {
-        None => "preferred".to_string(),
-        Some((v, origin)) => match v.trim() {
-            m @ ("preferred" | "required" | "disabled") => m.to_string(),
-            _ => return Err(invalid(&origin, &v, "preferred, required or disabled")),
-        },
-    };
-    let explicit = &config.explicit;
     Ok(EndpointConfig {
         region: config.region().map(str::to_string),
         use_fips: config.use_fips(),
@@ -136,61 +141,15 @@ pub(crate) fn endpoint_config(
             S3AddressingStyle::Virtual => Some(false),
             S3AddressingStyle::Auto => None,
         },
-        accelerate: match explicit.s3_use_accelerate_endpoint {
-            Some(on) => on,
-            // The profile's `s3 =` section only: botocore has no environment variable for it.
-            None => config.try_bool(ACCELERATE, "")?.unwrap_or(false),
-        },
-        use_arn_region: match explicit.s3_use_arn_region {
-            Some(on) => Some(on),
-            None => config.try_bool(USE_ARN_REGION.0, USE_ARN_REGION.1)?,
-        },
-        disable_multi_region_access_points: config
-            .try_bool(DISABLE_MRAP.0, DISABLE_MRAP.1)?
-            .unwrap_or(false),
-        s3_use_global_endpoint: match explicit.s3_us_east_1_regional_endpoint {
-            Some(regional) => Some(!regional),
-            None => legacy_or_regional(config, S3_US_EAST_1)?,
-        },
-        sts_use_global_endpoint: legacy_or_regional(config, STS_REGIONAL)?.unwrap_or(false),
-        account_id_endpoint_mode: Some(account_id_endpoint_mode),
+        accelerate: config.s3_use_accelerate_endpoint(),
+        use_arn_region: config.s3_use_arn_region(),
+        disable_multi_region_access_points: config.s3_disable_multiregion_access_points(),
+        s3_use_global_endpoint: config.s3_us_east_1_regional_endpoint().map(|r| !r),
+        sts_use_global_endpoint: !config.sts_regional_endpoints(),
+        account_id_endpoint_mode: Some(config.account_id_endpoint_mode().to_string()),
+        client_context_params: crate::config::bind_client_context_params(config, service)?,
         ..EndpointConfig::default()
     })
-}
-
-/// botocore's endpoint settings: (profile key, environment variable), read by
-/// [`Config::lookup`] (`s3.` keys are sub-properties of the profile's `s3 =`).
-const USE_ARN_REGION: (&str, &str) = ("s3_use_arn_region", "AWS_S3_USE_ARN_REGION");
-const ACCELERATE: &str = "s3.use_accelerate_endpoint";
-const DISABLE_MRAP: (&str, &str) = (
-    "s3_disable_multiregion_access_points",
-    "AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS",
-);
-const S3_US_EAST_1: (&str, &str) = (
-    "s3.us_east_1_regional_endpoint",
-    "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT",
-);
-const STS_REGIONAL: (&str, &str) = ("sts_regional_endpoints", "AWS_STS_REGIONAL_ENDPOINTS");
-const ACCOUNT_ID_MODE: (&str, &str) = ("account_id_endpoint_mode", "AWS_ACCOUNT_ID_ENDPOINT_MODE");
-
-/// `legacy` (keep the global endpoint: `true`) or `regional`; anything else is an error naming
-/// where it was set.
-fn legacy_or_regional(config: &Config, (key, var): (&str, &str)) -> Result<Option<bool>, Error> {
-    match config.lookup(key, var) {
-        None => Ok(None),
-        Some((v, origin)) => match v.trim().to_ascii_lowercase().as_str() {
-            "legacy" => Ok(Some(true)),
-            "regional" => Ok(Some(false)),
-            _ => Err(invalid(&origin, &v, "legacy or regional")),
-        },
-    }
-}
-
-fn invalid(origin: &str, value: &str, expected: &str) -> Error {
-    Error::new(
-        ErrorKind::InvalidConfig,
-        format!("{origin}: invalid value {value:?}: expected {expected}"),
-    )
 }
 
 /// For a model without a rule set: `https://{endpointPrefix}.{region}.amazonaws.com`.

@@ -30,9 +30,24 @@ pub(crate) async fn sign(
         Scheme::Bearer => return bearer(config, service, endpoint, headers).await,
         Scheme::SigV4 => {}
     }
+    let sign_payload = crate::config::s3_should_sign_payload(crate::config::PayloadSigningInput {
+        s3_signer: service.signature_version.starts_with("s3"),
+        setting: config.s3_payload_signing_enabled(),
+        https: endpoint.scheme.eq_ignore_ascii_case("https"),
+        checksum_header: prepared.headers.keys().any(|k| {
+            // Header names are lower case in a HeaderMap.
+            k == "content-md5" || k.as_str().starts_with("x-amz-checksum-")
+        }),
+        streaming_input: op.input.members().iter().any(|m| m.is_streaming()),
+        unsigned_payload_operation: op.has(UNSIGNED_PAYLOAD),
+    });
     let signable_body = match (&prepared.payload_hash, body.bytes()) {
-        (Some(hash), _) => sigv4::SignableBody::Precomputed(hash),
-        (None, Some(b)) if !op.has(UNSIGNED_PAYLOAD) => sigv4::SignableBody::Bytes(b),
+        // A trailer-checksummed body is signed as such whatever the setting (botocore asks
+        // `_is_streaming_checksum_payload` first); a digest read ahead only when signing.
+        (Some(hash), _) if sign_payload || hash.starts_with("STREAMING-") => {
+            sigv4::SignableBody::Precomputed(hash)
+        }
+        (None, Some(b)) if sign_payload => sigv4::SignableBody::Bytes(b),
         _ => sigv4::SignableBody::UnsignedPayload,
     };
     let location = sigv4::SignatureLocation::Headers;

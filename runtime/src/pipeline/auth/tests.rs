@@ -88,8 +88,15 @@ fn unknown_schemes_are_typed_errors() {
 }
 
 fn with_env(key: &str, value: &str) -> Config {
+    // Loaded, as settings are read from the environment at load.
+    let env = Env::from_map(HashMap::from([(key.to_string(), value.to_string())]));
     Config {
-        env: Env::from_map(HashMap::from([(key.to_string(), value.to_string())])),
+        resolved: Config::loader()
+            .env(env.clone())
+            .load_sync()
+            .unwrap()
+            .resolved,
+        env,
         ..Config::default()
     }
 }
