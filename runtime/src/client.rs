@@ -243,6 +243,23 @@ impl ServiceClient {
         input: Value,
         before_call: Option<&BeforeCall<'_>>,
     ) -> Result<(Value, ResponseMetadata), Error<RawModeled>> {
+        use tracing::Instrument;
+        let span = crate::trace::operation_span(
+            self.inner.service.service_id,
+            op.name,
+            self.inner.config.region(),
+        );
+        self.call_value_in_span(op, input, before_call)
+            .instrument(span)
+            .await
+    }
+
+    async fn call_value_in_span(
+        &self,
+        op: &'static Operation,
+        input: Value,
+        before_call: Option<&BeforeCall<'_>>,
+    ) -> Result<(Value, ResponseMetadata), Error<RawModeled>> {
         let svc = self.inner.service;
         if std::ptr::eq(op, &crate::schema::MISSING_OPERATION) {
             // Only a generated crate whose embedded model did not read gets here.
@@ -272,6 +289,11 @@ impl ServiceClient {
             account_id,
         )
         .map_err(|e| e.with_context(op.name, None))?;
+        tracing::debug!(
+            endpoint = %format_args!("{}://{}{}", endpoint.scheme, endpoint.authority, endpoint.base_path),
+            signing_region = %endpoint.signing_region,
+            "endpoint resolved"
+        );
         let ctx = |e: Error<RawModeled>| e.with_context(op.name, Some(&endpoint.authority));
         let (protocol, mut req) = self.serialize(op, input).map_err(ctx)?;
         #[cfg(feature = "compression")]
@@ -386,14 +408,19 @@ impl ServiceClient {
         loop {
             state.before_attempt().await;
             let sdk_request = retry::sdk_request_header(ttl.as_deref(), attempt, cfg.max_attempts);
-            let one = self.attempt(
-                op,
-                protocol,
-                http,
-                endpoint,
-                prepared,
-                &invocation_id,
-                sdk_request,
+            let span = crate::trace::attempt_span(attempt);
+            let started = std::time::Instant::now();
+            let one = tracing::Instrument::instrument(
+                self.attempt(
+                    op,
+                    protocol,
+                    http,
+                    endpoint,
+                    prepared,
+                    &invocation_id,
+                    sdk_request,
+                ),
+                span.clone(),
             );
             let outcome = match http_settings.attempt_timeout {
                 Some(limit) => match tokio::time::timeout(limit, one).await {
@@ -411,16 +438,28 @@ impl ServiceClient {
                 },
                 None => one.await,
             };
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
             let Failure { error, response } = match outcome {
                 Ok((value, info)) => {
                     state.after_attempt(false);
                     if cfg.mode != retry::RetryMode::Legacy {
                         state.quota.release_after_success(last_acquired);
                     }
-                    return Ok((value, info.metadata(attempt)));
+                    let metadata = info.metadata(attempt);
+                    span.record("status", metadata.http_status_code);
+                    if let Some(id) = &metadata.request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    return Ok((value, metadata));
                 }
                 Err(f) => f,
             };
+            if let Some(status) = error.status() {
+                span.record("status", status);
+            }
+            if let Some(id) = error.request_id() {
+                span.record("request_id", id);
+            }
             let info = response.unwrap_or_default();
             let skew_corrected = error
                 .code()
@@ -446,13 +485,19 @@ impl ServiceClient {
                 retries: attempt - 1,
                 max_attempts_reached,
             };
+            let decided = |decision: &str| {
+                span.record("retry", decision);
+            };
             let Some(kind) = verdict.kind else {
+                decided(&format!("no: {}", verdict.reason));
                 return Err(error.with_retry_outcome(outcome(verdict.reason, false)));
             };
             if attempt >= cfg.max_attempts {
+                decided("no: max attempts reached");
                 return Err(error.with_retry_outcome(outcome(verdict.reason, true)));
             }
             if !prepared.replayable() {
+                decided("no: the one-shot body was already sent");
                 return Err(not_replayable(error));
             }
             let throttling = kind == RetryKind::Throttling;
@@ -477,6 +522,7 @@ impl ServiceClient {
                             state.hooks.sleep.sleep(delay).await;
                         }
                         let reason = format!("retry quota exhausted ({})", verdict.reason);
+                        decided("no: retry quota exhausted");
                         return Err(error.with_retry_outcome(outcome(reason, false)));
                     }
                 }
@@ -484,6 +530,12 @@ impl ServiceClient {
             if let (Some(date), Some(at)) = (&info.date, info.received_at) {
                 ttl = retry::ttl(date, at, http_settings.read_timeout);
             }
+            decided("retry");
+            tracing::debug!(
+                delay_ms = delay.as_millis() as u64,
+                reason = %verdict.reason,
+                "retrying"
+            );
             state.hooks.sleep.sleep(delay).await;
             state.record_retry();
             attempt += 1;
@@ -524,11 +576,18 @@ impl ServiceClient {
         )
         .await?;
         let events_failure = body.events_mut().map(|e| e.failure());
+        // Signature and token headers are marked sensitive: their Debug is `Sensitive`.
+        tracing::debug!(method = %prepared.method, url = %prepared.url, headers = ?headers, "sending request");
         let request = attempt::http_request(prepared, headers, body)?;
         let response = http
             .send(request)
             .await
             .map_err(|e| attempt::events_failed(&events_failure, e.map_modeled(|n| match n {})))?;
+        tracing::debug!(
+            status = response.status().as_u16(),
+            headers = ?response.headers(),
+            "response received"
+        );
         // Responses are checked when the request asked for it (botocore: the validation mode
         // member is ENABLED, which `when_supported` sets for the caller).
         let validate = request_checksum::validation_mode_header(op).is_some_and(|mode| {

@@ -36,6 +36,7 @@ pub mod retry;
 mod schema;
 pub mod sigv4;
 pub mod stub;
+mod trace;
 pub mod types;
 pub mod validate;
 mod value;

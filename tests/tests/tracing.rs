@@ -2,6 +2,9 @@
 //! attempt (number, status, request id, retry decision, duration), debug events with what
 //! botocore's debug log shows (endpoint, canonical request, response headers), and no secret,
 //! token or signature anywhere in them.
+//!
+//! One test per binary: tracing caches each call site's interest, and a call site first reached
+//! on a thread without a subscriber would stay silent for a later test's subscriber.
 
 use rboto::{Config, Credentials};
 use rboto_tests::stub::{StubConnector, StubResponse};
@@ -87,7 +90,10 @@ async fn operations_and_attempts_are_spans_with_what_happened() {
         r#"{"TableNames":["t"]}"#,
     ));
     let ddb = rboto_dynamodb::Client::new(&config(&stub));
-    ddb.list_tables().send().await.expect("second attempt succeeds");
+    ddb.list_tables()
+        .send()
+        .await
+        .expect("second attempt succeeds");
 
     let lines = capture.lines.lock().unwrap().clone();
     let text = lines.join("\n");
@@ -113,15 +119,4 @@ async fn operations_and_attempts_are_spans_with_what_happened() {
     let authorization = sent[1].header("authorization").unwrap();
     let signature = authorization.rsplit("Signature=").next().unwrap();
     assert!(!text.contains(signature), "{text}");
-}
-
-#[tokio::test]
-async fn rboto_installs_no_subscriber_of_its_own() {
-    // Without a subscriber of the user's, tracing drops every span and event: rboto must not
-    // install a global one (that would print or collect behind the user's back).
-    let stub = StubConnector::new();
-    stub.push(StubResponse::new(200, vec![], r#"{"TableNames":[]}"#));
-    let ddb = rboto_dynamodb::Client::new(&config(&stub));
-    ddb.list_tables().send().await.unwrap();
-    assert!(!tracing::dispatcher::has_been_set());
 }

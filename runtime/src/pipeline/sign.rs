@@ -61,6 +61,11 @@ pub(crate) async fn sign(
         time,
     )
     .await?;
+    tracing::debug!(
+        canonical_request = %crate::trace::CanonicalRequest(&out.canonical_request),
+        string_to_sign = %out.string_to_sign,
+        "signed (SigV4)"
+    );
     if let Some(events) = body.events_mut() {
         events.seed(chunk_signer(&out, &creds, endpoint)?, time);
     }
