@@ -5,11 +5,19 @@ use crate::workspace_root;
 use std::process::{Command, ExitCode};
 
 /// (package, example, what it measures)
-const BENCHES: &[(&str, &str, &str)] = &[(
-    "rboto",
-    "endpoint_bench",
-    "endpoint resolution for S3 GetObject and DynamoDB GetItem (target: median < 2 µs)",
-)];
+const BENCHES: &[(&str, &str, &str)] = &[
+    (
+        "rboto",
+        "endpoint_bench",
+        "endpoint resolution for S3 GetObject and DynamoDB GetItem (target: median < 2 µs)",
+    ),
+    (
+        "rboto-s3-transfer",
+        "transfer_bench",
+        "1 GiB managed upload and download against a loopback S3 sink \
+         (target: peak RSS <= part size x concurrency + 32 MiB)",
+    ),
+];
 
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     if !args.is_empty() {

@@ -24,7 +24,8 @@ pub struct TransferConfig {
     /// (at least 5 MiB, at most 5 GiB, at most 10,000 parts), as s3transfer does.
     pub multipart_chunksize: u64,
     /// Most parts in flight at once for one transfer (s3transfer's `max_request_concurrency`).
-    /// 10. It also bounds memory: a transfer holds at most this many parts in memory.
+    /// 10. It also bounds memory: an upload of a stream holds at most this many parts in
+    /// memory (parts of a file are streamed from it).
     pub max_concurrency: usize,
 }
 

@@ -138,7 +138,10 @@ async fn drive(
             None => break,
             Some(joined) => {
                 let (part, bytes) = joined_part(joined)?;
-                tracker.add(bytes);
+                // A part streamed from a file has reported its bytes as they were read.
+                if bytes > 0 {
+                    tracker.add(bytes);
+                }
                 parts.push(part);
             }
         }
@@ -214,8 +217,13 @@ impl Drop for AbortOnDrop {
 
 /// The base64 CRC32 of a part, as `x-amz-checksum-crc32` carries it.
 pub(crate) fn crc32_base64(data: &[u8]) -> String {
+    crc32_base64_of(crc32fast::hash(data))
+}
+
+/// A CRC32 as `x-amz-checksum-crc32` carries it: base64 of its big-endian bytes.
+pub(crate) fn crc32_base64_of(crc: u32) -> String {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(crc32fast::hash(data).to_be_bytes())
+    base64::engine::general_purpose::STANDARD.encode(crc.to_be_bytes())
 }
 
 /// The checksums a part response (or `CopyPartResult`) carries, in the order

@@ -1,22 +1,24 @@
 //! Uploads, from a file or from any `AsyncRead`: one `PutObject` below the threshold, else a
 //! multipart upload whose parts carry a checksum (CRC32 unless chosen otherwise).
 //!
-//! A part's bytes are read into memory before it is sent: the runtime's `Body` can stream a
-//! whole file but not a range of one, nor an `AsyncRead`. So each part is a buffer, and at
-//! most `max_concurrency` of them exist at once.
+//! A part of a file is streamed from the file as it is sent (`Body::from_path_range`, opened
+//! again for a retry), after one read of its range for its CRC32: memory stays small whatever
+//! the part size, and progress is reported as each chunk is read to be sent. A part of a
+//! stream is read into memory (a stream cannot be read again for a retry), so at most
+//! `max_concurrency` part buffers exist at once.
 
 use crate::cancel;
 use crate::error::TransferError;
 use crate::multipart::{self, BoxFuture, Checksums, PartJob, PartSource, Target};
 use crate::options::{apply_object_args, CallOptions, ExtraArgs};
-use crate::progress::Tracker;
+use crate::progress::{PartProgress, Tracker};
 use crate::{TransferManager, TransferOutput};
 use bytes::{Bytes, BytesMut};
 use rboto::config::ChecksumWhen;
 use rboto_s3::types::{ChecksumAlgorithm, CompletedPart};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt};
+use tokio::io::{AsyncRead, AsyncReadExt};
 
 /// The checksum algorithm of an upload: the caller's, else CRC32 as s3transfer's
 /// `set_default_checksum_algorithm` (unless checksums are only sent when required).
@@ -55,6 +57,7 @@ pub(crate) async fn upload_file(
         size,
         part_size,
         algorithm: algorithm.clone(),
+        tracker: tracker.clone(),
     };
     let create = create_input(tm, &bucket, &key, &opts.extra, algorithm);
     let mut out = multipart::run(
@@ -182,12 +185,13 @@ async fn read_up_to(
     Ok(buf)
 }
 
-/// The parts of a file, each read by its own task from its offset.
+/// The parts of a file, each streamed by its own task from its offset.
 struct FileParts {
     path: Arc<PathBuf>,
     size: u64,
     part_size: u64,
     algorithm: Option<ChecksumAlgorithm>,
+    tracker: Arc<Tracker>,
 }
 
 impl PartSource for FileParts {
@@ -202,23 +206,55 @@ impl PartSource for FileParts {
         }
         let len = self.part_size.min(self.size - start);
         let (path, target, algorithm) = (self.path.clone(), target.clone(), self.algorithm.clone());
+        let progress = PartProgress::new(self.tracker.clone());
         let job: PartJob = Box::pin(async move {
-            let data = read_range(&path, start, len).await?;
-            upload_part(&target, part_number, data, algorithm).await
+            let io = |e| TransferError::io(Some(path.as_path()), e);
+            let crc32 = match algorithm {
+                Some(ChecksumAlgorithm::Crc32) => Some(crc32_of_range(&path, start, len).await?),
+                _ => None,
+            };
+            let observer = progress.clone();
+            let body = rboto::Body::from_path_range(path.as_path(), start, len)
+                .await
+                .map_err(io)?
+                .observe_reads(move |read| observer.read(read));
+            let (part, len) = send_part(&target, part_number, body, len, algorithm, crc32).await?;
+            Ok((part, progress.unreported(len)))
         });
         Box::pin(async move { Ok(Some(job)) })
     }
 }
 
-async fn read_range(path: &Path, start: u64, len: u64) -> Result<Bytes, TransferError> {
-    let io = |e| TransferError::io(Some(path), e);
-    let mut file = tokio::fs::File::open(path).await.map_err(io)?;
-    file.seek(std::io::SeekFrom::Start(start))
-        .await
-        .map_err(io)?;
-    let mut buf = vec![0u8; len as usize];
-    file.read_exact(&mut buf).await.map_err(io)?;
-    Ok(Bytes::from(buf))
+/// The base64 CRC32 of `len` bytes of the file from `start`, read in 1 MiB pieces on a
+/// blocking thread (as botocore reads a part ahead to put its checksum in a header).
+async fn crc32_of_range(
+    path: &Arc<PathBuf>,
+    start: u64,
+    len: u64,
+) -> Result<String, TransferError> {
+    let file_path = path.clone();
+    let read = tokio::task::spawn_blocking(move || -> std::io::Result<u32> {
+        use std::io::{Read, Seek};
+        let mut file = std::fs::File::open(file_path.as_path())?;
+        file.seek(std::io::SeekFrom::Start(start))?;
+        let mut hasher = crc32fast::Hasher::new();
+        let mut buf = vec![0u8; (len.min(1 << 20)) as usize];
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(buf.len() as u64) as usize;
+            file.read_exact(&mut buf[..n])?;
+            hasher.update(&buf[..n]);
+            left -= n as u64;
+        }
+        Ok(hasher.finalize())
+    })
+    .await;
+    match read {
+        Ok(Ok(crc)) => Ok(multipart::crc32_base64_of(crc)),
+        Ok(Err(e)) => Err(TransferError::io(Some(path.as_path()), e)),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(TransferError::cancelled()),
+    }
 }
 
 /// The parts of a stream, read in order on the transfer's future.
@@ -260,9 +296,7 @@ impl PartSource for ReaderParts<'_> {
     }
 }
 
-/// Sends one part with its checksum. A CRC32 is computed here, so the same value goes with
-/// the part and into `CompleteMultipartUpload`; other algorithms are computed by the client
-/// and read back from the response.
+/// Sends one part of a stream, from memory, with its checksum.
 async fn upload_part(
     target: &Target,
     part_number: u32,
@@ -272,6 +306,20 @@ async fn upload_part(
     let len = data.len() as u64;
     let crc32 =
         matches!(algorithm, Some(ChecksumAlgorithm::Crc32)).then(|| multipart::crc32_base64(&data));
+    send_part(target, part_number, data.into(), len, algorithm, crc32).await
+}
+
+/// Sends one part of `len` bytes. A CRC32 is computed by the caller, so the same value goes
+/// with the part and into `CompleteMultipartUpload`; other algorithms are computed by the
+/// client and read back from the response.
+async fn send_part(
+    target: &Target,
+    part_number: u32,
+    body: rboto::Body,
+    len: u64,
+    algorithm: Option<ChecksumAlgorithm>,
+    crc32: Option<String>,
+) -> Result<(CompletedPart, u64), TransferError> {
     let mut input = target
         .client
         .upload_part()
@@ -279,7 +327,7 @@ async fn upload_part(
         .key(&target.key)
         .upload_id(&target.upload_id)
         .part_number(part_number as i32)
-        .body(data);
+        .body(body);
     input.checksum_algorithm = algorithm.clone();
     input.checksum_crc32 = crc32.clone();
     let out = input

@@ -31,14 +31,21 @@ enum Inner {
     Events(Box<EventBody>),
 }
 
-/// A file being uploaded, read in chunks as it is sent; replayable by opening it again.
+/// A file (or a range of one) being uploaded, read in chunks as it is sent; replayable by
+/// opening it again.
 struct FileBody {
     path: PathBuf,
-    /// The length when opened: the `content-length` sent, and how much is read.
+    /// Where the bytes sent start in the file.
+    offset: u64,
+    /// The `content-length` sent, and how much is read.
     len: u64,
     remaining: u64,
     file: tokio::fs::File,
+    /// Told how many bytes of this copy have been read, after each chunk.
+    observer: Option<ReadObserver>,
 }
+
+type ReadObserver = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
 
 /// How much of a file one frame carries.
 const FILE_CHUNK: u64 = 64 * 1024;
@@ -205,10 +212,55 @@ impl Body {
         let len = file.metadata().await?.len();
         Ok(Body(Inner::File(FileBody {
             path,
+            offset: 0,
             len,
             remaining: len,
             file,
+            observer: None,
         })))
+    }
+
+    /// `len` bytes of the file at `path` from `offset` (one part of a multipart upload), read
+    /// as they are sent, like [`Body::from_path`]; a retry opens the file again at `offset`.
+    /// A range reaching past the end of the file is an `InvalidInput` error.
+    pub async fn from_path_range(
+        path: impl AsRef<Path>,
+        offset: u64,
+        len: u64,
+    ) -> io::Result<Body> {
+        use tokio::io::AsyncSeekExt;
+        let path = path.as_ref().to_path_buf();
+        let mut file = tokio::fs::File::open(&path).await?;
+        let size = file.metadata().await?.len();
+        if offset.checked_add(len).is_none_or(|end| end > size) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "{len} bytes from offset {offset} reach past the end of {} ({size} bytes)",
+                    path.display()
+                ),
+            ));
+        }
+        file.seek(io::SeekFrom::Start(offset)).await?;
+        Ok(Body(Inner::File(FileBody {
+            path,
+            offset,
+            len,
+            remaining: len,
+            file,
+            observer: None,
+        })))
+    }
+
+    /// This body, calling `observer` after each chunk read from its file with how many of its
+    /// bytes have been read so far (upload progress as bytes are sent). A copy made for a
+    /// retry ([`Body::try_clone`]) keeps the observer and counts again from 0. Only a file
+    /// body is read piecewise: any other body is returned unchanged, never observed.
+    pub fn observe_reads(mut self, observer: impl Fn(u64) + Send + Sync + 'static) -> Body {
+        if let Inner::File(f) = &mut self.0 {
+            f.observer = Some(std::sync::Arc::new(observer));
+        }
+        self
     }
 
     /// A copy to send again, so a retry can resend the body: the bytes shared when in memory,
@@ -219,15 +271,7 @@ impl Body {
             Inner::Bytes(b) => Some(Body(Inner::Bytes(b.clone()))),
             Inner::Chunks(c) => Some(Body(Inner::Chunks(c.clone()))),
             Inner::Incoming(_) => None,
-            Inner::File(f) => {
-                let file = std::fs::File::open(&f.path).ok()?;
-                Some(Body(Inner::File(FileBody {
-                    path: f.path.clone(),
-                    len: f.len,
-                    remaining: f.len,
-                    file: tokio::fs::File::from_std(file),
-                })))
-            }
+            Inner::File(f) => f.reopen().map(|f| Body(Inner::File(f))),
             Inner::AwsChunked(c) => Some(Body(Inner::AwsChunked(Box::new(c.try_clone()?)))),
             // The caller's events are sent once.
             Inner::Events(_) => None,
@@ -453,9 +497,27 @@ impl FileBody {
                 }
                 buf.truncate(n);
                 self.remaining -= n as u64;
+                if let Some(observe) = &self.observer {
+                    observe(self.len - self.remaining);
+                }
                 Poll::Ready(Some(Ok(Frame::data(Bytes::from(buf)))))
             }
         }
+    }
+
+    /// The same bytes from their start, for another attempt: the file opened again.
+    fn reopen(&self) -> Option<FileBody> {
+        use std::io::Seek;
+        let mut file = std::fs::File::open(&self.path).ok()?;
+        file.seek(io::SeekFrom::Start(self.offset)).ok()?;
+        Some(FileBody {
+            path: self.path.clone(),
+            offset: self.offset,
+            len: self.len,
+            remaining: self.len,
+            file: tokio::fs::File::from_std(file),
+            observer: self.observer.clone(),
+        })
     }
 }
 
@@ -532,6 +594,95 @@ mod tests {
             crate::error::ErrorKind::ResponseParse
         );
         assert!(Body::from(vec![0u8; 5]).collect_limited(4).await.is_err());
+    }
+
+    /// A file of 200 KiB (more than three chunks) whose byte `i` is `i % 251`, removed on drop.
+    struct TempFile(std::path::PathBuf);
+
+    impl TempFile {
+        fn new(name: &str) -> TempFile {
+            let path =
+                std::env::temp_dir().join(format!("rboto-body-{}-{name}", std::process::id()));
+            let data: Vec<u8> = (0..200 * 1024).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&path, data).unwrap();
+            TempFile(path)
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    fn expected(offset: u64, len: u64) -> Vec<u8> {
+        (offset..offset + len).map(|i| (i % 251) as u8).collect()
+    }
+
+    #[tokio::test]
+    async fn a_file_range_reads_exactly_its_bytes_and_again_on_a_retry() {
+        let file = TempFile::new("range");
+        let (offset, len) = (70_001, 100_000);
+        let mut body = Body::from_path_range(&file.0, offset, len).await.unwrap();
+        assert_eq!(body.content_length(), Some(len));
+        assert!(!body.is_one_shot());
+        // Half read, as by an attempt that failed mid-send: the copy still starts at `offset`.
+        let first = body.next_chunk().await.unwrap().unwrap();
+        assert_eq!(&first[..], &expected(offset, first.len() as u64)[..]);
+        let retry = body.try_clone().expect("a file range is replayable");
+        let rest = body.collect().await.unwrap();
+        assert_eq!(rest.len() as u64, len - first.len() as u64);
+        assert_eq!(
+            &retry.collect().await.unwrap()[..],
+            &expected(offset, len)[..]
+        );
+        // The range may end at the end of the file, and be empty.
+        let tail = Body::from_path_range(&file.0, 200 * 1024 - 5, 5)
+            .await
+            .unwrap();
+        assert_eq!(
+            &tail.collect().await.unwrap()[..],
+            &expected(200 * 1024 - 5, 5)[..]
+        );
+        let empty = Body::from_path_range(&file.0, 200 * 1024, 0).await.unwrap();
+        assert!(empty.collect().await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_file_range_past_the_end_is_refused() {
+        let file = TempFile::new("past-end");
+        for (offset, len) in [(200 * 1024 - 5, 6), (u64::MAX, 2)] {
+            let err = Body::from_path_range(&file.0, offset, len)
+                .await
+                .unwrap_err();
+            assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+            assert!(err.to_string().contains("past the end"), "{err}");
+        }
+        let missing = Body::from_path_range(file.0.with_extension("missing"), 0, 1).await;
+        assert_eq!(missing.unwrap_err().kind(), std::io::ErrorKind::NotFound);
+    }
+
+    #[tokio::test]
+    async fn reads_of_a_file_are_observed_and_counted_again_by_a_copy() {
+        use std::sync::{Arc, Mutex};
+        let file = TempFile::new("observed");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let s = seen.clone();
+        let body = Body::from_path_range(&file.0, 1000, 150_000)
+            .await
+            .unwrap()
+            .observe_reads(move |n| s.lock().unwrap().push(n));
+        let copy = body.try_clone().unwrap();
+        body.collect().await.unwrap();
+        assert_eq!(*seen.lock().unwrap(), [65_536, 131_072, 150_000]);
+        seen.lock().unwrap().clear();
+        copy.collect().await.unwrap();
+        assert_eq!(*seen.lock().unwrap(), [65_536, 131_072, 150_000]);
+        // A body in memory is handed over whole: nothing to observe.
+        let s = seen.clone();
+        let bytes = Body::from(vec![1u8; 10]).observe_reads(move |n| s.lock().unwrap().push(n));
+        assert_eq!(bytes.collect().await.unwrap().len(), 10);
+        assert_eq!(seen.lock().unwrap().len(), 3);
     }
 
     #[tokio::test]
