@@ -319,6 +319,28 @@ async fn a_file_over_http_gets_a_header_checksum_and_a_signed_payload() {
     assert_eq!(sent.header("x-amz-content-sha256"), Some(SHA256_HEX));
 }
 
+#[tokio::test]
+async fn a_file_over_http_with_the_callers_checksum_is_hashed_ahead_and_signed() {
+    // The caller computed the checksum itself (a transfer manager's part): nothing is owed, but
+    // botocore's signer still reads a seekable body to sign its SHA-256 when not over TLS.
+    let dir = ScratchDir::new("rboto-checksums", "http-own-checksum", &[]).unwrap();
+    let path = file_with(&dir, "hello.txt", HELLO);
+    let stub = StubConnector::new();
+    let s3 = rboto_s3::Client::new(&config(&stub, Some("http://localhost:9000")));
+    s3.put_object()
+        .bucket("bucket")
+        .key("hello.txt")
+        .body(Body::from_path(&path).await.unwrap())
+        .checksum_crc32(CRC32)
+        .send()
+        .await
+        .expect("put_object");
+    let sent = stub.only_request();
+    assert_eq!(sent.body, HELLO);
+    assert_eq!(sent.header("x-amz-checksum-crc32"), Some(CRC32));
+    assert_eq!(sent.header("x-amz-content-sha256"), Some(SHA256_HEX));
+}
+
 // ---------------------------------------------------------------------------------------------
 // SSE-C
 // ---------------------------------------------------------------------------------------------

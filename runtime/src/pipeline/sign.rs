@@ -41,6 +41,7 @@ pub(crate) async fn sign(
         streaming_input: op.input.members().iter().any(|m| m.is_streaming()),
         unsigned_payload_operation: op.has(UNSIGNED_PAYLOAD),
     });
+    let read_ahead;
     let signable_body = match (&prepared.payload_hash, body.bytes()) {
         // A trailer-checksummed body is signed as such whatever the setting (botocore asks
         // `_is_streaming_checksum_payload` first); a digest read ahead only when signing.
@@ -48,6 +49,12 @@ pub(crate) async fn sign(
             sigv4::SignableBody::Precomputed(hash)
         }
         (None, Some(b)) if sign_payload => sigv4::SignableBody::Bytes(b),
+        // A body that can be read again (a file) is hashed ahead, as botocore's `payload()`
+        // reads a seekable body and rewinds it.
+        (None, None) if sign_payload && !body.is_one_shot() => {
+            read_ahead = sha256_ahead(body).await?;
+            sigv4::SignableBody::Precomputed(&read_ahead)
+        }
         _ => sigv4::SignableBody::UnsignedPayload,
     };
     let location = sigv4::SignatureLocation::Headers;
@@ -242,4 +249,24 @@ fn chunk_signer(
             format!("could not sign the input event stream: {e}"),
         )
     })
+}
+
+/// The hex SHA-256 of a re-readable body, read from a fresh copy of it.
+async fn sha256_ahead(body: &Body) -> Result<String, Error<RawModeled>> {
+    use sha2::{Digest, Sha256};
+    let mut copy = body.try_clone().ok_or_else(|| {
+        Error::new(
+            ErrorKind::ParamValidation,
+            "could not read the request body to sign it: it can no longer be opened",
+        )
+    })?;
+    let mut hasher = Sha256::new();
+    while let Some(chunk) = copy.next_chunk().await {
+        hasher.update(chunk.map_err(|e| e.into_error().map_modeled(|n| match n {}))?);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }

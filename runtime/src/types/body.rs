@@ -228,7 +228,6 @@ impl Body {
         offset: u64,
         len: u64,
     ) -> io::Result<Body> {
-        use tokio::io::AsyncSeekExt;
         let path = path.as_ref().to_path_buf();
         let mut file = tokio::fs::File::open(&path).await?;
         let size = file.metadata().await?.len();
@@ -241,7 +240,7 @@ impl Body {
                 ),
             ));
         }
-        file.seek(io::SeekFrom::Start(offset)).await?;
+        seek(&mut file, offset).await?;
         Ok(Body(Inner::File(FileBody {
             path,
             offset,
@@ -693,4 +692,13 @@ mod tests {
             b"abcdefghij"
         );
     }
+}
+
+/// Moves `file` to `offset` (tokio's `AsyncSeek` driven by hand: its `seek()` helper needs the
+/// `io-util` feature, which nothing else in the runtime uses).
+async fn seek(file: &mut tokio::fs::File, offset: u64) -> io::Result<()> {
+    use tokio::io::AsyncSeek;
+    std::pin::Pin::new(&mut *file).start_seek(io::SeekFrom::Start(offset))?;
+    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *file).poll_complete(cx)).await?;
+    Ok(())
 }
