@@ -184,8 +184,19 @@ async fn clients_of_one_config_share_one_connection_pool() {
         1,
         "the second client reused the first's connection"
     );
-    // A config rebuilt with other settings gets a pool of its own.
-    let other = config.to_builder().build();
+    // A per-client override that leaves HTTP alone shares the pool...
+    let overridden = config.to_builder().max_attempts(2).build();
+    rboto_sts::Client::new(&overridden)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.connections(), 1, "an override reused the pool");
+    // ...and one with other HTTP settings gets a pool of its own.
+    let other = config
+        .to_builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .build();
     rboto_sts::Client::new(&other)
         .get_caller_identity()
         .send()

@@ -208,7 +208,21 @@ impl ConfigLoader {
 
     pub async fn load(self) -> Result<Config, Error> {
         let env = self.env.unwrap_or_else(Env::process);
-        let mut config = Config::resolve(env, self.profile, self.mfa)?;
+        let (profile, mfa) = (self.profile, self.mfa);
+        // The files are read with blocking I/O: on tokio's blocking pool when there is one, so
+        // the caller's runtime thread is not held up by a slow home directory.
+        let mut config = match tokio::runtime::Handle::try_current() {
+            Ok(handle) => handle
+                .spawn_blocking(move || Config::resolve(env, profile, mfa))
+                .await
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::InvalidConfig,
+                        format!("reading the configuration files failed: {e}"),
+                    )
+                })??,
+            Err(_) => Config::resolve(env, profile, mfa)?,
+        };
         if let Some(imds) = config.imds_region_wanted() {
             let region = defaults_mode::imds_region(imds).await;
             let _ = config.imds_region.set(region);
@@ -233,7 +247,7 @@ impl Config {
     /// Loads configuration the way boto3 does: environment variables, then the selected profile
     /// of `~/.aws/config` and `~/.aws/credentials`; credentials from the default chain.
     pub async fn load() -> Result<Config, Error> {
-        Config::loader().load_sync()
+        Config::loader().load().await
     }
 
     /// A loader with options (explicit profile, environment).
@@ -306,12 +320,18 @@ impl Config {
     }
 
     pub fn builder() -> ConfigBuilder {
-        ConfigBuilder(Config::default())
+        ConfigBuilder {
+            config: Config::default(),
+            http_changed: false,
+        }
     }
 
     /// A builder starting from this configuration.
     pub fn to_builder(&self) -> ConfigBuilder {
-        ConfigBuilder(self.clone())
+        ConfigBuilder {
+            config: self.clone(),
+            http_changed: false,
+        }
     }
 
     pub fn region(&self) -> Option<&str> {
@@ -815,27 +835,36 @@ fn profile_not_found(name: &str, profiles: &ProfileSet) -> Error {
 }
 
 /// Builds a [`Config`] from explicit values.
+///
+/// A builder from [`Config::to_builder`] keeps the original's connection pool unless an HTTP
+/// setting changes, so a per-client override (`config.to_builder().endpoint_url(..)`) shares
+/// connections with the clients of the original.
 #[derive(Debug, Clone)]
-pub struct ConfigBuilder(Config);
+pub struct ConfigBuilder {
+    config: Config,
+    /// An HTTP setting (TLS, proxies, timeouts) was set: the pool built for the old ones no
+    /// longer fits.
+    http_changed: bool,
+}
 
 impl ConfigBuilder {
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.0.region = Some(region.into());
+        self.config.region = Some(region.into());
         self
     }
     /// Static credentials (boto3's `aws_access_key_id=` / `aws_secret_access_key=`).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.0.credentials = Some(Arc::new(credentials));
+        self.config.credentials = Some(Arc::new(credentials));
         self
     }
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.0.credentials = Some(Arc::new(provider));
+        self.config.credentials = Some(Arc::new(provider));
         self
     }
     /// The bearer token for services signed with `smithy.api#httpBearerAuth`; it wins over
     /// the `AWS_BEARER_TOKEN_<SIGNING NAME>` environment variable.
     pub fn auth_token(mut self, token: crate::credentials::AuthToken) -> Self {
-        self.0.auth_token = Some(token);
+        self.config.auth_token = Some(token);
         self
     }
     /// Sends requests anonymously, as botocore's `Config(signature_version=UNSIGNED)` does:
@@ -845,97 +874,102 @@ impl ConfigBuilder {
     /// public S3 bucket. Presigned URLs of an anonymous client carry no signature either. For
     /// some calls only, make a second client from `config.to_builder().anonymous(true)`.
     pub fn anonymous(mut self, on: bool) -> Self {
-        self.0.anonymous = on;
+        self.config.anonymous = on;
         self
     }
     /// Sends every request to this URL instead of the resolved endpoint.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         let url = url.into();
-        self.0.endpoint_url = Some(url.clone());
-        self.0.explicit.endpoint_url = Some(url);
+        self.config.endpoint_url = Some(url.clone());
+        self.config.explicit.endpoint_url = Some(url);
         self
     }
     /// Ignores endpoint URLs from the environment and profile (not an explicit one).
     pub fn ignore_configured_endpoint_urls(mut self, ignore: bool) -> Self {
-        self.0.explicit.ignore_configured_endpoint_urls = Some(ignore);
-        if self.0.explicit.endpoint_url.is_none() {
-            self.0.endpoint_url = self.0.configured_global_endpoint();
+        self.config.explicit.ignore_configured_endpoint_urls = Some(ignore);
+        if self.config.explicit.endpoint_url.is_none() {
+            self.config.endpoint_url = self.config.configured_global_endpoint();
         }
         self
     }
     pub fn retry_mode(mut self, mode: RetryMode) -> Self {
-        self.0.explicit.retry_mode = Some(mode);
+        self.config.explicit.retry_mode = Some(mode);
         self
     }
     pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.0.explicit.max_attempts = Some(attempts);
+        self.config.explicit.max_attempts = Some(attempts);
         self
     }
     pub fn use_fips(mut self, on: bool) -> Self {
-        self.0.explicit.use_fips = Some(on);
+        self.config.explicit.use_fips = Some(on);
         self
     }
     pub fn use_dualstack(mut self, on: bool) -> Self {
-        self.0.explicit.use_dualstack = Some(on);
+        self.config.explicit.use_dualstack = Some(on);
         self
     }
     pub fn s3_addressing_style(mut self, style: S3AddressingStyle) -> Self {
-        self.0.explicit.s3_addressing_style = Some(style);
+        self.config.explicit.s3_addressing_style = Some(style);
         self
     }
     /// Overrides the instance-metadata endpoint (`ec2_metadata_service_endpoint`).
     pub fn imds_endpoint(mut self, url: impl Into<String>) -> Self {
-        self.0.explicit.imds_endpoint = Some(url.into());
+        self.config.explicit.imds_endpoint = Some(url.into());
         self
     }
     /// Overrides the instance-metadata endpoint mode (`IPv4` or `IPv6`).
     pub fn imds_endpoint_mode(mut self, mode: impl Into<String>) -> Self {
-        self.0.explicit.imds_endpoint_mode = Some(mode.into());
+        self.config.explicit.imds_endpoint_mode = Some(mode.into());
         self
     }
     pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
-        self.0.http.ca_bundle = Some(path.into());
+        self.http_changed = true;
+        self.config.http.ca_bundle = Some(path.into());
         self
     }
     /// Presents this certificate to endpoints that ask for one: mutual TLS, botocore's
     /// `client_cert` (`ClientCert::file(path)` for its single path, `ClientCert::files(cert,
     /// key)` for its tuple). A certificate that can't be used fails the first call.
     pub fn client_cert(mut self, cert: crate::http::ClientCert) -> Self {
-        self.0.http.client_cert = Some(cert);
+        self.http_changed = true;
+        self.config.http.client_cert = Some(cert);
         self
     }
     /// Sends requests through these proxies (botocore's `Config(proxies=…,
     /// proxies_config=…)`), replacing those from `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY`.
     pub fn proxies(mut self, proxies: crate::http::ProxySettings) -> Self {
-        self.0.http.proxies = proxies;
+        self.http_changed = true;
+        self.config.http.proxies = proxies;
         self
     }
     /// The HTTP settings. A connect timeout other than the default 60 s counts as given
     /// explicitly, and so wins over the `defaults_mode`'s.
     pub fn http(mut self, http: HttpSettings) -> Self {
+        self.http_changed = true;
         if http.connect_timeout != HttpSettings::default().connect_timeout {
-            self.0.explicit.connect_timeout = Some(http.connect_timeout);
+            self.config.explicit.connect_timeout = Some(http.connect_timeout);
         }
-        self.0.http = http;
+        self.config.http = http;
         self
     }
     /// The connect timeout (botocore's `connect_timeout`); wins over the `defaults_mode`'s.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.0.explicit.connect_timeout = Some(timeout);
+        self.http_changed = true;
+        self.config.explicit.connect_timeout = Some(timeout);
         self
     }
     /// botocore's `defaults_mode`: default values for the settings left unset (see
     /// [`DefaultsMode`]); wins over `AWS_DEFAULTS_MODE` and the profile's `defaults_mode`.
     /// `Auto` may ask the instance-metadata service for the region when the config is built.
     pub fn defaults_mode(mut self, mode: DefaultsMode) -> Self {
-        self.0.explicit.defaults_mode = Some(mode);
+        self.config.explicit.defaults_mode = Some(mode);
         self
     }
     /// Whether S3 signs the payload's SHA-256 over HTTPS (botocore's
     /// `s3={'payload_signing_enabled': ..}`, profile `s3 = payload_signing_enabled`); unset,
     /// botocore's per-request choice ([`crate::config::s3_should_sign_payload`]).
     pub fn s3_payload_signing_enabled(mut self, on: bool) -> Self {
-        self.0.explicit.s3_payload_signing_enabled = Some(on);
+        self.config.explicit.s3_payload_signing_enabled = Some(on);
         self
     }
     /// botocore's `client_context_params`: values for the service's `clientContextParams`, by
@@ -951,7 +985,7 @@ impl ConfigBuilder {
         for (k, v) in params {
             let k = k.into();
             let v = v.into();
-            let list = &mut self.0.explicit.client_context_params;
+            let list = &mut self.config.explicit.client_context_params;
             match list.iter_mut().find(|(name, _)| *name == k) {
                 Some(slot) => slot.1 = v,
                 None => list.push((k, v)),
@@ -963,73 +997,73 @@ impl ConfigBuilder {
     /// or another transport). Timeouts other than the per-attempt and per-operation ones are
     /// then the connector's business.
     pub fn connector(mut self, connector: impl Connector) -> Self {
-        self.0.connector = Some(SharedConnector::new(connector));
+        self.config.connector = Some(SharedConnector::new(connector));
         self
     }
     /// Answers every call of clients made from this config from `stubber`'s queue while it is
     /// active, with no endpoint, credentials, signing or HTTP (botocore's `Stubber`, for unit
     /// tests). Keep a clone to queue responses and check calls.
     pub fn stubber(mut self, stubber: crate::stub::Stubber) -> Self {
-        self.0.stubber = Some(stubber);
+        self.config.stubber = Some(stubber);
         self
     }
     /// Replaces rboto's `User-Agent` header (botocore's `user_agent`); the extra text
     /// ([`ConfigBuilder::user_agent_extra`]) is still appended.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.0.explicit.user_agent = Some(user_agent.into());
+        self.config.explicit.user_agent = Some(user_agent.into());
         self
     }
     /// Appends text to the `User-Agent` header as it is (botocore's `user_agent_extra`).
     pub fn user_agent_extra(mut self, extra: impl Into<String>) -> Self {
-        self.0.explicit.user_agent_extra = Some(extra.into());
+        self.config.explicit.user_agent_extra = Some(extra.into());
         self
     }
     /// Names the application in the `User-Agent` header as `app/<id>` (botocore's
     /// `user_agent_appid`; otherwise `AWS_SDK_UA_APP_ID` or the profile's `sdk_ua_app_id`).
     pub fn user_agent_appid(mut self, app_id: impl Into<String>) -> Self {
-        self.0.explicit.user_agent_appid = Some(app_id.into());
+        self.config.explicit.user_agent_appid = Some(app_id.into());
         self
     }
     /// Turns client-side parameter validation off or on (botocore's `parameter_validation`).
     pub fn parameter_validation(mut self, on: bool) -> Self {
-        self.0.explicit.parameter_validation = Some(on);
+        self.config.explicit.parameter_validation = Some(on);
         self
     }
     /// Whether operations with a modeled host prefix (`data.` and the like) add it to the
     /// endpoint host (botocore's `inject_host_prefix`; on by default).
     pub fn inject_host_prefix(mut self, on: bool) -> Self {
-        self.0.explicit.inject_host_prefix = Some(on);
+        self.config.explicit.inject_host_prefix = Some(on);
         self
     }
     /// Turns gzip request compression off (botocore's `disable_request_compression`).
     pub fn disable_request_compression(mut self, disable: bool) -> Self {
-        self.0.explicit.disable_request_compression = Some(disable);
+        self.config.explicit.disable_request_compression = Some(disable);
         self
     }
     /// The smallest body worth compressing (botocore's `request_min_compression_size_bytes`,
     /// 10,240 by default; botocore accepts up to 10,485,760).
     pub fn request_min_compression_size_bytes(mut self, bytes: u64) -> Self {
-        self.0.explicit.request_min_compression_size_bytes = Some(bytes);
+        self.config.explicit.request_min_compression_size_bytes = Some(bytes);
         self
     }
     /// S3 Transfer Acceleration endpoints (botocore's `s3={'use_accelerate_endpoint': True}`,
     /// profile `s3 = use_accelerate_endpoint = true`).
     pub fn s3_use_accelerate_endpoint(mut self, on: bool) -> Self {
-        self.0.explicit.s3_use_accelerate_endpoint = Some(on);
+        self.config.explicit.s3_use_accelerate_endpoint = Some(on);
         self
     }
     /// Whether an S3 access-point ARN's region wins over the client's (botocore's
     /// `s3={'use_arn_region': ..}`, `AWS_S3_USE_ARN_REGION`, profile `s3_use_arn_region`;
     /// on by default).
     pub fn s3_use_arn_region(mut self, on: bool) -> Self {
-        self.0.explicit.s3_use_arn_region = Some(on);
+        self.config.explicit.s3_use_arn_region = Some(on);
         self
     }
     /// In us-east-1, S3's regional endpoint (`true`, botocore's `regional`) or the global
     /// `s3.amazonaws.com` (`false`, `legacy`); botocore's `s3={'us_east_1_regional_endpoint':
     /// ..}`, `AWS_S3_US_EAST_1_REGIONAL_ENDPOINT`.
     pub fn s3_us_east_1_regional_endpoint(mut self, regional: bool) -> Self {
-        self.0.explicit.s3_us_east_1_regional_endpoint = Some(regional);
+        self.config.explicit.s3_us_east_1_regional_endpoint = Some(regional);
         self
     }
     /// The auth schemes to prefer when an operation offers several (botocore's
@@ -1038,29 +1072,32 @@ impl ConfigBuilder {
         mut self,
         schemes: impl IntoIterator<Item = S>,
     ) -> Self {
-        self.0.explicit.auth_scheme_preference =
+        self.config.explicit.auth_scheme_preference =
             Some(schemes.into_iter().map(Into::into).collect());
         self
     }
     /// When request checksums are computed (botocore's `request_checksum_calculation`).
     pub fn request_checksum_calculation(mut self, when: ChecksumWhen) -> Self {
-        self.0.explicit.request_checksum_calculation = Some(when);
+        self.config.explicit.request_checksum_calculation = Some(when);
         self
     }
     /// When response checksums are checked (botocore's `response_checksum_validation`).
     pub fn response_checksum_validation(mut self, when: ChecksumWhen) -> Self {
-        self.0.explicit.response_checksum_validation = Some(when);
+        self.config.explicit.response_checksum_validation = Some(when);
         self
     }
     /// Speaks `protocol` instead of the one botocore would pick, when the service supports it.
     pub fn protocol(mut self, protocol: Protocol) -> Self {
-        self.0.protocol = Some(protocol);
+        self.config.protocol = Some(protocol);
         self
     }
     pub fn build(mut self) -> Config {
-        self.0.default_http = Arc::default();
-        self.0.settle_defaults_mode_blocking();
-        self.0
+        let connect_timeout = self.config.http.connect_timeout;
+        self.config.settle_defaults_mode_blocking();
+        if self.http_changed || self.config.http.connect_timeout != connect_timeout {
+            self.config.default_http = Arc::default();
+        }
+        self.config
     }
 }
 
