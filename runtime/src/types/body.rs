@@ -569,6 +569,15 @@ impl From<&'static [u8]> for Body {
     }
 }
 
+/// Moves `file` to `offset` (tokio's `AsyncSeek` driven by hand: its `seek()` helper needs the
+/// `io-util` feature, which nothing else in the runtime uses).
+async fn seek(file: &mut tokio::fs::File, offset: u64) -> io::Result<()> {
+    use tokio::io::AsyncSeek;
+    std::pin::Pin::new(&mut *file).start_seek(io::SeekFrom::Start(offset))?;
+    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *file).poll_complete(cx)).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::Body;
@@ -692,13 +701,4 @@ mod tests {
             b"abcdefghij"
         );
     }
-}
-
-/// Moves `file` to `offset` (tokio's `AsyncSeek` driven by hand: its `seek()` helper needs the
-/// `io-util` feature, which nothing else in the runtime uses).
-async fn seek(file: &mut tokio::fs::File, offset: u64) -> io::Result<()> {
-    use tokio::io::AsyncSeek;
-    std::pin::Pin::new(&mut *file).start_seek(io::SeekFrom::Start(offset))?;
-    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *file).poll_complete(cx)).await?;
-    Ok(())
 }
