@@ -173,3 +173,48 @@ fn typed_values_with_code_over_environment_over_profile() {
         ChecksumWhen::WhenRequired
     );
 }
+
+#[test]
+fn settings_rboto_cannot_honour_fail_the_load_naming_them() {
+    let dir = ScratchDir::new("rboto-settings", "unsupported", &[]).unwrap();
+    // In the profile: named with the file and line.
+    for (line, key) in [
+        (
+            "endpoint_discovery_enabled = true",
+            "endpoint_discovery_enabled",
+        ),
+        ("sigv4a_signing_region_set = *", "sigv4a_signing_region_set"),
+        ("csm_enabled = true", "csm_enabled"),
+    ] {
+        let text = format!("[default]\nregion = us-west-2\n{line}\n");
+        let env = env_with_config(&dir, &text, &[]);
+        let err = Config::loader().env(env).load_sync().expect_err(line);
+        let shown = err.to_string();
+        assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{shown}");
+        assert!(shown.contains(key), "{shown}");
+        let at = format!("{}:3", config_path(&dir).display());
+        assert!(shown.contains(&at), "{line}: no {at} in {shown}");
+    }
+    // In the environment: named by the variable, through both ways of loading.
+    for (var, value) in [
+        ("AWS_ENDPOINT_DISCOVERY_ENABLED", "true"),
+        ("AWS_SIGV4A_SIGNING_REGION_SET", "us-east-1,us-west-2"),
+        ("AWS_CSM_ENABLED", "true"),
+        ("AWS_DATA_PATH", "/opt/models"),
+    ] {
+        let env = env_with_config(&dir, "[default]\n", &[(var, value)]);
+        let err = Config::loader().env(env).load_sync().expect_err(var);
+        assert!(err.to_string().contains(var), "{err}");
+        let err = Config::from_env(&|k| (k == var).then(|| value.to_string())).expect_err(var);
+        assert!(err.to_string().contains(var), "{err}");
+    }
+    // Asking for botocore's own default is fine.
+    for (var, value) in [
+        ("AWS_ENDPOINT_DISCOVERY_ENABLED", "auto"),
+        ("AWS_ENDPOINT_DISCOVERY_ENABLED", "false"),
+        ("AWS_CSM_ENABLED", "false"),
+    ] {
+        let env = env_with_config(&dir, "[default]\n", &[(var, value)]);
+        Config::loader().env(env).load_sync().expect(var);
+    }
+}

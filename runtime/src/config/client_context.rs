@@ -73,12 +73,86 @@ pub(crate) fn bind_client_context_params(
         }
         out.push((param.to_string(), value.clone()));
     }
+    // botocore's `s3_disable_express_session_auth` (profile, `AWS_S3_DISABLE_EXPRESS_SESSION_AUTH`)
+    // feeds the same rule-set parameter when code did not set it.
+    if let Some(on) = config.resolved.s3_disable_express_session_auth {
+        let declared = service
+            .client_context_params
+            .iter()
+            .any(|(p, _)| *p == "DisableS3ExpressSessionAuth");
+        if declared && !out.iter().any(|(p, _)| p == "DisableS3ExpressSessionAuth") {
+            out.push(("DisableS3ExpressSessionAuth".into(), ParamValue::Bool(on)));
+        }
+    }
     Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::xform_name;
+    use super::{bind_client_context_params, xform_name};
+    use crate::config::{Config, Env};
+    use crate::endpoint::ParamValue;
+    use crate::schema::Service;
+    use std::collections::HashMap;
+
+    static S3_LIKE: Service = Service {
+        client_context_params: &[
+            ("ForcePathStyle", true),
+            ("DisableS3ExpressSessionAuth", true),
+        ],
+        ..Service::BLANK
+    };
+
+    fn loaded(vars: &[(&str, &str)]) -> Config {
+        let mut map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        map.insert("AWS_CONFIG_FILE".into(), "/nonexistent/config".into());
+        map.insert(
+            "AWS_SHARED_CREDENTIALS_FILE".into(),
+            "/nonexistent/creds".into(),
+        );
+        Config::loader()
+            .env(Env::from_map(map))
+            .load_sync()
+            .unwrap()
+    }
+
+    #[test]
+    fn s3_disable_express_session_auth_from_the_environment_reaches_the_rules() {
+        let bound = bind_client_context_params(
+            &loaded(&[("AWS_S3_DISABLE_EXPRESS_SESSION_AUTH", "true")]),
+            &S3_LIKE,
+        )
+        .unwrap();
+        assert_eq!(
+            bound,
+            [(
+                "DisableS3ExpressSessionAuth".to_string(),
+                ParamValue::Bool(true)
+            )]
+        );
+        assert!(bind_client_context_params(&loaded(&[]), &S3_LIKE)
+            .unwrap()
+            .is_empty());
+        // Code wins over the environment.
+        let code = loaded(&[("AWS_S3_DISABLE_EXPRESS_SESSION_AUTH", "true")])
+            .to_builder()
+            .client_context_params([("disable_s3_express_session_auth", false)])
+            .build();
+        assert_eq!(
+            bind_client_context_params(&code, &S3_LIKE).unwrap(),
+            [(
+                "DisableS3ExpressSessionAuth".to_string(),
+                ParamValue::Bool(false)
+            )]
+        );
+        // A service whose rules do not declare it gets nothing.
+        static OTHER: Service = Service::BLANK;
+        let env = loaded(&[("AWS_S3_DISABLE_EXPRESS_SESSION_AUTH", "true")]);
+        assert!(bind_client_context_params(&env, &OTHER).unwrap().is_empty());
+    }
 
     #[test]
     fn names_are_botocores_snake_case() {

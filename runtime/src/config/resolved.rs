@@ -36,6 +36,7 @@ pub(crate) struct Resolved {
     pub s3_disable_multiregion_access_points: Option<bool>,
     pub s3_us_east_1_regional_endpoint: Option<Regional>,
     pub s3_payload_signing_enabled: Option<bool>,
+    pub s3_disable_express_session_auth: Option<bool>,
     pub sts_regional_endpoints: Option<Regional>,
     pub account_id_endpoint_mode: Option<String>,
     pub defaults_mode: Option<DefaultsMode>,
@@ -47,6 +48,7 @@ const MAX_MIN_COMPRESSION_SIZE: u64 = 10_485_760;
 impl Resolved {
     /// Reads every setting of `config`'s environment and profile.
     pub(crate) fn read(config: &Config) -> Result<Resolved, Error> {
+        refuse_unsupported(config)?;
         let bool_of = |key: &str, var: &str| typed(config, key, var, "true or false", parse_bool);
         let checksum = |key: &str, var: &str| {
             typed(
@@ -144,6 +146,10 @@ impl Resolved {
                 "AWS_S3_US_EAST_1_REGIONAL_ENDPOINT",
             )?,
             s3_payload_signing_enabled: bool_of("s3.payload_signing_enabled", "")?,
+            s3_disable_express_session_auth: bool_of(
+                "s3_disable_express_session_auth",
+                "AWS_S3_DISABLE_EXPRESS_SESSION_AUTH",
+            )?,
             sts_regional_endpoints: regional(
                 "sts_regional_endpoints",
                 "AWS_STS_REGIONAL_ENDPOINTS",
@@ -167,6 +173,57 @@ impl Resolved {
             )?,
         })
     }
+}
+
+/// Settings botocore acts on that rboto cannot honour: set, they fail the load naming the
+/// setting and where it was found, rather than being silently dropped. (Values that ask for
+/// botocore's default behaviour, such as `endpoint_discovery_enabled = auto`, load.)
+fn refuse_unsupported(config: &Config) -> Result<(), Error> {
+    let refuse = |origin: &str, key: &str, why: &str| {
+        Err(Error::new(
+            ErrorKind::InvalidConfig,
+            format!("{origin}: {key} is set, but {why}; unset it to use rboto"),
+        ))
+    };
+    if let Some((v, origin)) = config.lookup(
+        "endpoint_discovery_enabled",
+        "AWS_ENDPOINT_DISCOVERY_ENABLED",
+    ) {
+        if v.trim().eq_ignore_ascii_case("true") {
+            return refuse(
+                &origin,
+                "endpoint_discovery_enabled",
+                "rboto does not implement endpoint discovery",
+            );
+        }
+    }
+    if let Some((_, origin)) =
+        config.lookup("sigv4a_signing_region_set", "AWS_SIGV4A_SIGNING_REGION_SET")
+    {
+        return refuse(
+            &origin,
+            "sigv4a_signing_region_set",
+            "rboto does not implement SigV4a signing",
+        );
+    }
+    if let Some((v, origin)) = config.lookup("csm_enabled", "AWS_CSM_ENABLED") {
+        if v.trim().eq_ignore_ascii_case("true") {
+            return refuse(
+                &origin,
+                "csm_enabled",
+                "rboto has no client-side monitoring (botocore's AWS_CSM_*)",
+            );
+        }
+    }
+    if config.env.get("AWS_DATA_PATH").is_some() {
+        return refuse(
+            "environment variable AWS_DATA_PATH",
+            "AWS_DATA_PATH",
+            "rboto's models are compiled into its service crates and cannot be replaced or \
+             extended at run time",
+        );
+    }
+    Ok(())
 }
 
 /// botocore's `ensure_boolean` for configured strings, minus its silence: `true` / `false` in

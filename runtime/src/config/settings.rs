@@ -223,6 +223,12 @@ pub fn service_env_var(service_id: &str) -> String {
 
 /// Variables captured by [`super::Config::from_env`].
 pub(crate) const KNOWN_VARIABLES: &[&str] = &[
+    // Read only to refuse them (settings rboto cannot honour).
+    "AWS_ENDPOINT_DISCOVERY_ENABLED",
+    "AWS_SIGV4A_SIGNING_REGION_SET",
+    "AWS_CSM_ENABLED",
+    "AWS_DATA_PATH",
+    "AWS_S3_DISABLE_EXPRESS_SESSION_AUTH",
     "HOME",
     "USERPROFILE",
     "HOMEDRIVE",
