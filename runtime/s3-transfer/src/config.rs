@@ -94,6 +94,13 @@ pub(crate) fn ranges(size: u64, part: u64) -> impl Iterator<Item = (u64, u64)> {
     })
 }
 
+/// Part `part_number`'s (1-based) offset and length in an object of `size` bytes cut into
+/// `part`-byte parts; `None` past the end.
+pub(crate) fn part_range(part_number: u32, part: u64, size: u64) -> Option<(u64, u64)> {
+    let start = u64::from(part_number - 1) * part;
+    (start < size).then(|| (start, part.min(size - start)))
+}
+
 /// The HTTP `Range` (and `x-amz-copy-source-range`) value for `len` bytes from `start`.
 pub(crate) fn range_header(start: u64, len: u64) -> String {
     format!("bytes={start}-{}", start + len - 1)

@@ -141,11 +141,10 @@ impl PartSource for CopyParts {
         part_number: u32,
         target: &'s Arc<Target>,
     ) -> BoxFuture<'s, Result<Option<PartJob>, TransferError>> {
-        let start = u64::from(part_number - 1) * self.part_size;
-        if start >= self.size {
+        let Some((start, len)) = crate::config::part_range(part_number, self.part_size, self.size)
+        else {
             return Box::pin(async { Ok(None) });
-        }
-        let len = self.part_size.min(self.size - start);
+        };
         let target = target.clone();
         let (source, e_tag, algorithm) = (
             self.copy_source.clone(),

@@ -37,6 +37,50 @@ struct Object {
     e_tag: Option<String>,
 }
 
+/// How one download is split: the object its range requests share, the progress tracker, and
+/// the pieces (`None`: the whole object in one GET; else each part's range).
+struct Plan {
+    object: Arc<Object>,
+    tracker: Arc<Tracker>,
+    pieces: Vec<Option<(u64, u64)>>,
+    /// How many ranges, when the object is fetched in ranges.
+    parts: Option<u32>,
+}
+
+impl Plan {
+    fn new(
+        tm: &TransferManager,
+        bucket: String,
+        key: String,
+        size: u64,
+        e_tag: Option<String>,
+        opts: &CallOptions,
+    ) -> Plan {
+        let object = Arc::new(Object {
+            client: tm.client.clone(),
+            bucket,
+            key,
+            e_tag,
+        });
+        let tracker = Tracker::new(Some(size), opts.progress.clone());
+        let (pieces, parts) = if size < tm.config.multipart_threshold {
+            (vec![None], None)
+        } else {
+            let r: Vec<_> = ranges(size, tm.config.multipart_chunksize)
+                .map(Some)
+                .collect();
+            let n = r.len() as u32;
+            (r, Some(n))
+        };
+        Plan {
+            object,
+            tracker,
+            pieces,
+            parts,
+        }
+    }
+}
+
 /// Where a range goes.
 enum Sink {
     /// Written at `offset` of this file.
@@ -80,22 +124,12 @@ pub(crate) async fn download_file(
     let file = tokio::fs::File::create(&temp).await.map_err(io)?;
     file.set_len(size).await.map_err(io)?;
     drop(file);
-    let object = Arc::new(Object {
-        client: tm.client.clone(),
-        bucket,
-        key,
-        e_tag: e_tag.clone(),
-    });
-    let tracker = Tracker::new(Some(size), opts.progress.clone());
-    let (pieces, parts) = if size < tm.config.multipart_threshold {
-        (vec![None], None)
-    } else {
-        let r: Vec<_> = ranges(size, tm.config.multipart_chunksize)
-            .map(Some)
-            .collect();
-        let n = r.len() as u32;
-        (r, Some(n))
-    };
+    let Plan {
+        object,
+        tracker,
+        pieces,
+        parts,
+    } = Plan::new(tm, bucket, key, size, e_tag.clone(), &opts);
     let jobs = pieces.into_iter().enumerate().map(|(i, range)| {
         let (object, tracker, temp) = (object.clone(), tracker.clone(), temp.clone());
         let job: BoxFuture<'static, Result<(), TransferError>> = Box::pin(async move {
@@ -140,22 +174,12 @@ pub(crate) async fn download_writer(
     tm.config.validate()?;
     let cancel = opts.cancel.as_ref();
     let (size, e_tag) = head(tm, &bucket, &key, cancel).await?;
-    let object = Arc::new(Object {
-        client: tm.client.clone(),
-        bucket,
-        key,
-        e_tag: e_tag.clone(),
-    });
-    let tracker = Tracker::new(Some(size), opts.progress.clone());
-    let (pieces, parts) = if size < tm.config.multipart_threshold {
-        (vec![None], None)
-    } else {
-        let r: Vec<_> = ranges(size, tm.config.multipart_chunksize)
-            .map(Some)
-            .collect();
-        let n = r.len() as u32;
-        (r, Some(n))
-    };
+    let Plan {
+        object,
+        tracker,
+        pieces,
+        parts,
+    } = Plan::new(tm, bucket, key, size, e_tag.clone(), &opts);
     let mut tasks = JoinSet::new();
     let result = write_in_order(
         &mut tasks,

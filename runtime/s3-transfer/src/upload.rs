@@ -200,11 +200,10 @@ impl PartSource for FileParts {
         part_number: u32,
         target: &'s Arc<Target>,
     ) -> BoxFuture<'s, Result<Option<PartJob>, TransferError>> {
-        let start = u64::from(part_number - 1) * self.part_size;
-        if start >= self.size {
+        let Some((start, len)) = crate::config::part_range(part_number, self.part_size, self.size)
+        else {
             return Box::pin(async { Ok(None) });
-        }
-        let len = self.part_size.min(self.size - start);
+        };
         let (path, target, algorithm) = (self.path.clone(), target.clone(), self.algorithm.clone());
         let progress = PartProgress::new(self.tracker.clone());
         let job: PartJob = Box::pin(async move {
