@@ -1,7 +1,7 @@
 //! # rboto — the runtime of the AWS SDK for Rust that a boto3 user would pick
 //!
 //! Service crates (`rboto-s3`, `rboto-dynamodb`, …) are generated from botocore's models and
-//! contain only typed shapes plus `static` metadata ([`schema`]). Everything that behaves lives
+//! contain only typed shapes plus `static` metadata (`schema`). Everything that behaves lives
 //! here, once: configuration and credentials, SigV4 signing, the HTTP client, the wire
 //! protocols, errors and the request pipeline ([`ServiceClient`]).
 //!

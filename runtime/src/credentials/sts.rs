@@ -1,5 +1,5 @@
 //! STS calls made by the credential providers: `AssumeRole` and `AssumeRoleWithWebIdentity`,
-//! on STS's own schema and endpoint rules ([`super::services`]).
+//! on STS's own schema and endpoint rules (`credentials::services`).
 
 use super::profile_chain::RoleArn;
 use super::services::{self, Fields, STS};

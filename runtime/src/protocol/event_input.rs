@@ -1,9 +1,9 @@
 //! Input event streams (Polly `StartSpeechSynthesisStream`, Lex `StartConversation`, Bedrock
 //! `InvokeModelWithBidirectionalStream`): each event of the input's stream union becomes a
-//! message, signed with [`ChunkSigner`](crate::eventstream::ChunkSigner) on the request's
+//! message, signed with `ChunkSigner` on the request's
 //! signature, and the body ends with the signed empty frame.
 //!
-//! [`EventBody`] is the request body that does this lazily, one event at a time as the caller
+//! `EventBody` is the request body that does this lazily, one event at a time as the caller
 //! produces them, so the response can be read while events are still being sent;
 //! [`signed_body`] builds the same bytes in memory.
 

@@ -1,4 +1,4 @@
-//! The wire protocols, each written once and driven by [`crate::schema`] metadata.
+//! The wire protocols, each written once and driven by `schema` metadata.
 //!
 //! A protocol turns an operation's input [`Value`] into a [`Request`] (method, path, query,
 //! headers, body: the seam between protocols and HTTP, like botocore's request dict) and a raw
@@ -7,9 +7,9 @@
 //! (`cargo xtask conformance protocol`, `tests/tests/protocol_suites.rs`).
 //!
 //! What botocore does the same way for every protocol is written once beside them: scalar text
-//! forms ([`format`]), error-response conventions ([`errors`]), idempotency tokens ([`token`]),
-//! `hostPrefix` expansion ([`expand_host_prefix`]) and the JSON/CBOR codecs' shared parts
-//! ([`codec`]).
+//! forms ([`format`]), error-response conventions (`errors`), idempotency tokens (`token`),
+//! `hostPrefix` expansion (`expand_host_prefix`) and the JSON/CBOR codecs' shared parts
+//! (`codec`).
 
 pub(crate) mod aws_chunked;
 #[cfg(feature = "cbor")]
