@@ -344,3 +344,45 @@ async fn other_services_are_never_redirected() {
     assert_eq!(err.status(), Some(301));
     assert_eq!(s3.take(), sent(&[("POST", "us-east-1")]));
 }
+
+/// Without an `endpoint_url` the host changes with the region too: the redirect's URL is the
+/// bucket's regional endpoint, with the path and query as they were.
+#[tokio::test]
+async fn on_aws_the_redirect_goes_to_the_buckets_regional_host() {
+    use rboto_tests::stub::{StubConnector, StubResponse};
+    let stub = StubConnector::new();
+    let region = vec![("x-amz-bucket-region".to_string(), HOME.to_string())];
+    stub.push(StubResponse::new(301, region, ""));
+    stub.fallback(StubResponse::new(200, vec![], "<ListBucketResult/>"));
+    let config = Config::builder()
+        .region("us-west-2")
+        .credentials(Credentials::new("AKID", "SECRET", None))
+        .connector(stub.clone())
+        .build();
+    let client = rboto_s3::Client::new(&config);
+    let list = || client.list_objects_v2().bucket("west").prefix("p/").send();
+    list().await.expect("listed after the redirect");
+    list().await.expect("listed again");
+    let sent: Vec<(String, String)> = stub
+        .requests()
+        .iter()
+        .map(|r| {
+            let auth = r.header("authorization").unwrap_or_default();
+            let scope = auth.split("Credential=").nth(1).unwrap_or_default();
+            (
+                r.uri.to_string(),
+                scope.split('/').nth(2).unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let url =
+        |region: &str| format!("https://west.s3.{region}.amazonaws.com/?list-type=2&prefix=p%2F");
+    assert_eq!(
+        sent,
+        [
+            (url("us-west-2"), "us-west-2".to_string()),
+            (url(HOME), HOME.to_string()),
+            (url(HOME), HOME.to_string()),
+        ]
+    );
+}
