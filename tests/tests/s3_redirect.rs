@@ -386,3 +386,33 @@ async fn on_aws_the_redirect_goes_to_the_buckets_regional_host() {
         ]
     );
 }
+
+/// A one-shot body (here another response's, streamed through) cannot be sent again: the
+/// call fails with the wrong-region error, as botocore's would, but the region is learned.
+#[tokio::test]
+async fn a_one_shot_body_is_not_sent_again_but_the_region_is_learned() {
+    let s3 = FakeS3::start(Mode::Header301).await;
+    let client = s3.client();
+    let source = client.get_object().bucket("east").key("k").send().await;
+    let stream = source.expect("the source object").body.expect("a body");
+    let err = client
+        .put_object()
+        .bucket("west")
+        .key("k")
+        .body(stream)
+        .send()
+        .await
+        .expect_err("not sent again");
+    assert_eq!(err.code(), Some("PermanentRedirect"));
+    assert_eq!(
+        s3.take(),
+        sent(&[("GET", "us-east-1"), ("PUT", "us-east-1")])
+    );
+    let put = client
+        .put_object()
+        .bucket("west")
+        .key("k")
+        .body(Body::from("again"));
+    put.send().await.expect("straight to eu-west-1");
+    assert_eq!(s3.take(), sent(&[("PUT", HOME)]));
+}
