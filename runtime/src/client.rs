@@ -435,7 +435,7 @@ impl ServiceClient {
                 Err(f) => f,
             };
             let info = response.unwrap_or_default();
-            // An S3 bucket in another region: sent there at once, not counted as a retry.
+            // An S3 bucket in another region: sent there at once, without backoff or retry quota.
             if s3_redirect::follow(self, op, protocol, http, endpoint, &error, &info, prepared)
                 .await?
             {

@@ -87,10 +87,7 @@ async fn operations_and_attempts_are_spans_with_what_happened() {
         r#"{"TableNames":["t"]}"#,
     ));
     let ddb = rboto_dynamodb::Client::new(&config(&stub));
-    ddb.list_tables()
-        .send()
-        .await
-        .expect("second attempt succeeds");
+    ddb.list_tables().send().await.expect("second attempt succeeds");
 
     let lines = capture.lines.lock().unwrap().clone();
     let text = lines.join("\n");
