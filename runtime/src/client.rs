@@ -7,6 +7,7 @@
 //! turning the response value into the typed output ([`ResponseFuture`]) is per operation.
 
 use crate::config::Config;
+use crate::customizations::s3_redirect::{self, BucketRegions, Redirect};
 use crate::error::{Error, ErrorKind, ModeledError, RawModeled, RetryOutcome};
 use crate::http::{HttpClient, SharedConnector};
 use crate::pipeline::attempt::{self, Failure, Prepared, ResponseInfo};
@@ -64,6 +65,8 @@ struct Inner {
     user_agent: Result<http::HeaderValue, String>,
     /// The endpoint settings (region, FIPS, dual-stack, S3 options...), read once.
     endpoint_settings: Arc<endpoint::ResolvedEndpointConfig>,
+    /// S3 buckets' regions learned from redirects.
+    bucket_regions: Arc<BucketRegions>,
 }
 
 impl std::fmt::Debug for ServiceClient {
@@ -105,6 +108,7 @@ impl ServiceClient {
                 retry,
                 user_agent,
                 endpoint_settings: Arc::new(endpoint::ResolvedEndpointConfig::of(config, service)),
+                bucket_regions: Arc::default(),
             }),
         }
     }
@@ -121,6 +125,7 @@ impl ServiceClient {
                 retry: RetryState::new(i.retry.config, hooks),
                 user_agent: i.user_agent.clone(),
                 endpoint_settings: i.endpoint_settings.clone(),
+                bucket_regions: i.bucket_regions.clone(),
             }),
         }
     }
@@ -280,13 +285,15 @@ impl ServiceClient {
         let account_id = crate::config::endpoint_account_id(config, svc, op)
             .await
             .map_err(|e| e.with_context(op.name, None))?;
-        let endpoint = endpoint::resolve(
+        let redirect = Redirect::start(svc, op, &input, &self.inner.bucket_regions);
+        let endpoint = endpoint::resolve_in_region(
             config,
             &self.inner.endpoint_settings,
             svc,
             op,
             &input,
             account_id,
+            redirect.as_ref().and_then(|r| r.cached_region()).as_deref(),
         )
         .map_err(|e| e.with_context(op.name, None))?;
         tracing::debug!(
@@ -319,6 +326,7 @@ impl ServiceClient {
             config.inject_host_prefix(),
         )
         .map_err(ctx)?;
+        prepared.redirect = redirect;
         if let Some(hook) = before_call {
             let extra = hook(prepared.method.as_str(), &prepared.url)
                 .map_err(|e| ctx(e.map_modeled(|n| match n {})))?;
@@ -406,6 +414,11 @@ impl ServiceClient {
         state.record_call();
         let mut attempt: u32 = 1;
         loop {
+            let redirected = prepared
+                .redirect
+                .as_ref()
+                .and_then(|r| r.endpoint().cloned());
+            let endpoint = redirected.as_ref().unwrap_or(endpoint);
             state.before_attempt().await;
             let sdk_request = retry::sdk_request_header(ttl.as_deref(), attempt, cfg.max_attempts);
             let span = crate::trace::attempt_span(attempt);
@@ -461,6 +474,13 @@ impl ServiceClient {
                 span.record("request_id", id);
             }
             let info = response.unwrap_or_default();
+            // An S3 bucket in another region: sent there at once, without backoff or retry quota.
+            if s3_redirect::follow(self, op, protocol, http, endpoint, &error, &info, prepared)
+                .await?
+            {
+                attempt += 1;
+                continue;
+            }
             let skew_corrected = error
                 .code()
                 .is_some_and(|c| retry::classify::CLOCK_SKEW_ERROR_CODES.contains(&c))

@@ -14,6 +14,7 @@
 //! | S3, S3 Control (`s3`/`s3v4` signers) | path signed as sent: no normalising, no double encoding, signed `x-amz-content-sha256` ([`s3::signs_path_as_sent`]) | `S3SigV4Auth` |
 //! | DynamoDB | `x-amz-crc32` checked, a mismatch retried ([`dynamodb::crc32_mismatch`]) | `_retry.json` `crc32` checker, `RetryDDBChecksumError` |
 //! | DynamoDB, DynamoDB Streams | retry base 25 ms, 4 attempts (legacy: 10, 50 ms × 2ⁿ) | `retries.standard` `DynamoDB` quota/backoff, `_retry.json` `dynamodb` |
+//! | S3 | a request sent to the bucket's wrong region is sent again to the right one, which is remembered per bucket ([`s3_redirect`]) | `S3RegionRedirectorv2` |
 //! | S3 | `GetBucketLocation` forces path style, an ARN bucket virtual style ([`s3::force_path_style`]) | `customize_endpoint_resolver_builtins` |
 //! | STS | `IDPCommunicationError` is retryable | `_retry.json` `sts` |
 //! | Import/Export | the model's `v2` signs as SigV4 | `_default_signer_to_sigv4` |
@@ -23,6 +24,7 @@ pub(crate) mod dynamodb;
 mod importexport;
 mod polling;
 pub(crate) mod s3;
+pub(crate) mod s3_redirect;
 mod sqs;
 mod sts;
 
@@ -45,6 +47,8 @@ pub(crate) struct Customizations {
     pub retryable_error_codes: &'static [&'static str],
     /// Import/Export: the model's signature version `v2` means SigV4.
     pub v2_signs_as_sigv4: bool,
+    /// S3: a request for a bucket in another region is redirected there.
+    pub region_redirect: bool,
 }
 
 impl Customizations {
@@ -58,6 +62,7 @@ impl Customizations {
         long_polling: &[],
         retryable_error_codes: &[],
         v2_signs_as_sigv4: false,
+        region_redirect: false,
     };
 }
 

@@ -7,6 +7,7 @@
 //!   path as sent, without normalising or double-encoding it, and sign `x-amz-content-sha256`.
 //! * **Path style** (`customize_endpoint_resolver_builtins`): see [`force_path_style`].
 //! * **Errors in a 200** (`_handle_200_error`): see [`may_hide_error`].
+//! * **Region redirects** (`S3RegionRedirectorv2`): see [`super::s3_redirect`].
 //! * **SSE-C** (botocore 1.44.5's `sse_md5` and `copy_source_sse_md5`, run before serializing):
 //!   a caller gives the raw key (`SSECustomerKey`, `CopySourceSSECustomerKey`), and what is
 //!   sent is its base64 with the base64 of its MD5 beside it (`SSECustomerKeyMD5`,
@@ -29,6 +30,7 @@ pub(super) const CUSTOMIZATIONS: Customizations = Customizations {
     strip_bucket_from_request_uri: true,
     sse_c: true,
     error_in_200: true,
+    region_redirect: true,
     ..Customizations::NONE
 };
 

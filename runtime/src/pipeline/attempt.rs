@@ -2,7 +2,7 @@
 //! parsed into a value or a service error.
 
 use super::endpoint::Endpoint;
-use crate::customizations::{self, dynamodb, s3};
+use crate::customizations::{self, dynamodb, s3, s3_redirect};
 use crate::error::{Error, ErrorKind, RawModeled, ServiceError};
 use crate::protocol::event_input::SendFailure;
 use crate::protocol::event_stream::Events;
@@ -34,6 +34,8 @@ pub(crate) struct Prepared {
     pub body: Option<Body>,
     /// [`protocol::Request::payload_hash`].
     pub payload_hash: Option<String>,
+    /// An S3 call's region redirect state ([`s3_redirect`]).
+    pub redirect: Option<Box<s3_redirect::Redirect>>,
 }
 
 impl Prepared {
@@ -103,6 +105,7 @@ impl Prepared {
             headers,
             body: Some(req.body),
             payload_hash: req.payload_hash,
+            redirect: None,
         })
     }
 
@@ -158,6 +161,8 @@ pub(crate) struct ResponseInfo {
     pub headers: http::HeaderMap,
     /// The request id found in a query/EC2 success body.
     pub body_request_id: Option<String>,
+    /// The `<Region>` of an S3 error body ([`s3_redirect::error_region`]).
+    pub error_region: Option<String>,
 }
 
 impl ResponseInfo {
@@ -283,6 +288,7 @@ pub(crate) async fn parse(
         status,
         headers: parts.headers.clone(),
         body_request_id: None,
+        error_region: None,
     };
     let success = (200..300).contains(&status);
     if success {
@@ -397,6 +403,7 @@ pub(crate) async fn parse(
             }),
         };
     }
+    info.error_region = s3_redirect::error_region(service, &bytes);
     Err(Failure {
         error: service_error(service, op, protocol, &resp),
         response: Some(info),

@@ -34,21 +34,36 @@ pub(crate) fn resolve(
     input: &Value,
     account_id: Option<String>,
 ) -> Result<Endpoint, Error<RawModeled>> {
+    resolve_in_region(config, settings, service, op, input, account_id, None)
+}
+
+/// [`resolve`] with `region` in place of the client's as the `Region` builtin: an S3 bucket's
+/// own region, learned from a redirect ([`crate::customizations::s3_redirect`]).
+pub(crate) fn resolve_in_region(
+    config: &Config,
+    settings: &ResolvedEndpointConfig,
+    service: &'static Service,
+    op: &'static Operation,
+    input: &Value,
+    account_id: Option<String>,
+    region: Option<&str>,
+) -> Result<Endpoint, Error<RawModeled>> {
     let cfg = match &settings.0 {
         Ok(cfg) => cfg,
         Err((kind, message)) => return Err(Error::new(*kind, message.clone())),
     };
-    // The credentials' account (`AWS::Auth::AccountId`), known only per call.
-    let with_account;
-    let cfg = match account_id {
-        Some(id) => {
-            with_account = EndpointConfig {
-                account_id: Some(id),
-                ..cfg.clone()
-            };
-            &with_account
-        }
-        None => cfg,
+    // The credentials' account (`AWS::Auth::AccountId`) and a bucket's region, known only per
+    // call.
+    let with_overrides;
+    let cfg = if account_id.is_some() || region.is_some() {
+        with_overrides = EndpointConfig {
+            account_id: account_id.or_else(|| cfg.account_id.clone()),
+            region: region.map(str::to_string).or_else(|| cfg.region.clone()),
+            ..cfg.clone()
+        };
+        &with_overrides
+    } else {
+        cfg
     };
     let failed = |e: EndpointError| {
         let kind = match e {
