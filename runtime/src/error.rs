@@ -295,44 +295,83 @@ impl Error<RawModeled> {
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
-        if let Some(s) = &i.service {
-            // botocore's ClientError wording, which users search for.
-            let op = i.operation.unwrap_or("unknown");
-            write!(
-                f,
-                "An error occurred ({}) when calling the {op} operation",
-                s.code
-            )?;
-            if let Some(r) = i.retry.as_ref().filter(|r| r.max_attempts_reached) {
-                write!(f, " (reached max retries: {})", r.retries)?;
-            }
-            if let Some(m) = s.message.as_deref().filter(|m| !m.is_empty()) {
-                write!(f, ": {m}")?;
-            }
-            return write!(
-                f,
-                " (HTTP {}{})",
-                s.status,
-                match &s.request_id {
-                    Some(id) => format!(", request id {id}"),
-                    None => String::new(),
-                }
-            );
-        }
-        match (i.operation, &i.host) {
-            (Some(op), Some(h)) => write!(f, "{op} on {h}: ")?,
-            (Some(op), None) => write!(f, "{op}: ")?,
-            _ => {}
-        }
-        f.write_str(&i.message)?;
-        if let Some(src) = &i.source {
-            let s = src.to_string();
-            if !s.is_empty() && !i.message.contains(&s) {
-                write!(f, ": {s}")?;
-            }
-        }
-        Ok(())
+        let service = i.service.as_ref().map(|s| ServiceParts {
+            code: &s.code,
+            message: s.message.as_deref(),
+            request_id: s.request_id.as_deref(),
+            status: s.status,
+        });
+        write_error(f, i, service)
     }
+}
+
+/// The parts of a [`ServiceError`] that `Display` writes, apart from the service's type.
+struct ServiceParts<'a> {
+    code: &'a str,
+    message: Option<&'a str>,
+    request_id: Option<&'a str>,
+    status: u16,
+}
+
+/// `Display` for every `Error<E>`: written once, not once per service's exception type.
+fn write_error<E>(
+    f: &mut fmt::Formatter<'_>,
+    i: &Inner<E>,
+    service: Option<ServiceParts<'_>>,
+) -> fmt::Result {
+    write_error_parts(
+        f,
+        i.operation,
+        i.host.as_deref(),
+        &i.message,
+        i.source.as_deref(),
+        i.retry.as_ref(),
+        service,
+    )
+}
+
+fn write_error_parts(
+    f: &mut fmt::Formatter<'_>,
+    operation: Option<&str>,
+    host: Option<&str>,
+    message: &str,
+    source: Option<&(dyn StdError + Send + Sync + 'static)>,
+    retry: Option<&RetryOutcome>,
+    service: Option<ServiceParts<'_>>,
+) -> fmt::Result {
+    if let Some(s) = service {
+        // botocore's ClientError wording, which users search for.
+        let op = operation.unwrap_or("unknown");
+        write!(
+            f,
+            "An error occurred ({}) when calling the {op} operation",
+            s.code
+        )?;
+        if let Some(r) = retry.filter(|r| r.max_attempts_reached) {
+            write!(f, " (reached max retries: {})", r.retries)?;
+        }
+        if let Some(m) = s.message.filter(|m| !m.is_empty()) {
+            write!(f, ": {m}")?;
+        }
+        write!(f, " (HTTP {}", s.status)?;
+        if let Some(id) = s.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        return f.write_str(")");
+    }
+    match (operation, host) {
+        (Some(op), Some(h)) => write!(f, "{op} on {h}: ")?,
+        (Some(op), None) => write!(f, "{op}: ")?,
+        _ => {}
+    }
+    f.write_str(message)?;
+    if let Some(src) = source {
+        let s = src.to_string();
+        if !s.is_empty() && !message.contains(&s) {
+            write!(f, ": {s}")?;
+        }
+    }
+    Ok(())
 }
 
 impl<E: fmt::Debug> fmt::Debug for Error<E> {
@@ -361,15 +400,22 @@ impl<E: fmt::Debug> StdError for Error<E> {
     /// happened, cause included, and a report that walks the chain (`anyhow`, `eyre`) would
     /// otherwise print that text twice.
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        let mut source: &(dyn StdError + 'static) = self.inner.source.as_deref()?;
-        let shown = self.to_string();
-        loop {
-            let text = source.to_string();
-            if text.is_empty() || !shown.contains(&text) {
-                return Some(source);
-            }
-            source = source.source()?;
+        let source: &(dyn StdError + 'static) = self.inner.source.as_deref()?;
+        first_unshown(source, &self.to_string())
+    }
+}
+
+/// The first error of `source`'s chain whose text `shown` does not already contain.
+fn first_unshown<'a>(
+    mut source: &'a (dyn StdError + 'static),
+    shown: &str,
+) -> Option<&'a (dyn StdError + 'static)> {
+    loop {
+        let text = source.to_string();
+        if text.is_empty() || !shown.contains(&text) {
+            return Some(source);
         }
+        source = source.source()?;
     }
 }
 
