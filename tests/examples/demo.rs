@@ -257,8 +257,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 return Err("the downloaded file differs from the uploaded one".into());
             }
             Ok(format!(
-                "64 MiB up in {:?} parts (ETag {}), down again, byte for byte the same",
-                uploaded.parts,
+                "64 MiB up in {} parts (ETag {}), down again, byte for byte the same",
+                uploaded.parts.unwrap_or(1),
                 uploaded.e_tag.unwrap_or_default()
             ))
         },
