@@ -6,13 +6,10 @@
 //! pages and items, event streams):
 //!
 //! ```no_run
-//! # fn main() -> Result<(), rboto::Error> {
-//! # let config = rboto::Config::loader().load_sync()?;
-//! # struct Client; impl Client { fn new(_: &rboto::Config) -> Self { Client } }
-//! // let dynamodb = rboto_dynamodb::Client::new(&config);
-//! // let tables = dynamodb.list_tables().send().wait()?;
-//! // println!("{:?}", tables.table_names);
-//! # Ok(()) }
+//! // In a service crate: `dynamodb.list_tables().send().wait()?`. Anything awaitable:
+//! let config = rboto::blocking::block_on(rboto::Config::loader().load())??;
+//! # let _ = config;
+//! # Ok::<(), rboto::Error>(())
 //! ```
 //!
 //! One mechanism serves every service: a small tokio runtime on a background thread, started

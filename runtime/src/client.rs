@@ -286,7 +286,7 @@ impl ServiceClient {
             .await
             .map_err(|e| e.with_context(op.name, None))?;
         let redirect = Redirect::start(svc, op, &input, &self.inner.bucket_regions);
-        let endpoint = endpoint::resolve_in_region(
+        let endpoint = endpoint::resolve(
             config,
             &self.inner.endpoint_settings,
             svc,

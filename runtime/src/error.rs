@@ -301,7 +301,15 @@ impl<E> fmt::Display for Error<E> {
             request_id: s.request_id.as_deref(),
             status: s.status,
         });
-        write_error(f, i, service)
+        write_error(
+            f,
+            i.operation,
+            i.host.as_deref(),
+            &i.message,
+            i.source.as_deref(),
+            i.retry.as_ref(),
+            service,
+        )
     }
 }
 
@@ -314,23 +322,7 @@ struct ServiceParts<'a> {
 }
 
 /// `Display` for every `Error<E>`: written once, not once per service's exception type.
-fn write_error<E>(
-    f: &mut fmt::Formatter<'_>,
-    i: &Inner<E>,
-    service: Option<ServiceParts<'_>>,
-) -> fmt::Result {
-    write_error_parts(
-        f,
-        i.operation,
-        i.host.as_deref(),
-        &i.message,
-        i.source.as_deref(),
-        i.retry.as_ref(),
-        service,
-    )
-}
-
-fn write_error_parts(
+fn write_error(
     f: &mut fmt::Formatter<'_>,
     operation: Option<&str>,
     host: Option<&str>,

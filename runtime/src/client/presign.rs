@@ -182,6 +182,7 @@ impl ServiceClient {
             op,
             &input,
             account_id,
+            None,
         )
         .map_err(|e| e.with_context(op.name, None))?;
         let ctx = |e: Error<RawModeled>| e.with_context(op.name, Some(&endpoint.authority));

@@ -11,7 +11,7 @@
 //! | S3 | `/{Bucket}` stripped from every request URI (the endpoint rules place the bucket) | `remove_bucket_from_url_paths_from_model` |
 //! | S3 | SSE-C keys base64-encoded, their MD5 filled in ([`s3::prepare_sse_c`]) | `sse_md5`, `copy_source_sse_md5` |
 //! | S3 | a 200 whose body is an `<Error>` is an error, retried as a 500 ([`s3::may_hide_error`]) | `_handle_200_error`, `_update_status_code` |
-//! | S3, S3 Control (`s3`/`s3v4` signers) | path signed as sent: no normalising, no double encoding, signed `x-amz-content-sha256` ([`s3::signs_path_as_sent`]) | `S3SigV4Auth` |
+//! | S3, S3 Control (`s3`/`s3v4` signers) | path signed as sent: no normalising, no double encoding, signed `x-amz-content-sha256` ([`s3::uses_s3_signer`]) | `S3SigV4Auth` |
 //! | DynamoDB | `x-amz-crc32` checked, a mismatch retried ([`dynamodb::crc32_mismatch`]) | `_retry.json` `crc32` checker, `RetryDDBChecksumError` |
 //! | DynamoDB, DynamoDB Streams | retry base 25 ms, 4 attempts (legacy: 10, 50 ms × 2ⁿ) | `retries.standard` `DynamoDB` quota/backoff, `_retry.json` `dynamodb` |
 //! | S3 | a request sent to the bucket's wrong region is sent again to the right one, which is remembered per bucket ([`s3_redirect`]) | `S3RegionRedirectorv2` |

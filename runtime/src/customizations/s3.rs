@@ -42,9 +42,10 @@ pub(crate) fn request_uri<'a>(service_id: &str, uri: &'a str) -> &'a str {
     }
 }
 
-/// Whether `service` signs as S3 does (`s3` and `s3v4` signature versions): the path as sent,
-/// single-encoded, with `x-amz-content-sha256`.
-pub(crate) fn signs_path_as_sent(service: &Service) -> bool {
+/// Whether `service` signs as S3 does, with botocore's `S3SigV4Auth` (`s3` and `s3v4` signature
+/// versions): the path as sent, single-encoded, with `x-amz-content-sha256`, and the payload
+/// signed or not as `payload_signing_enabled` decides.
+pub(crate) fn uses_s3_signer(service: &Service) -> bool {
     service.signature_version.starts_with("s3")
 }
 

@@ -229,7 +229,7 @@ pub(crate) async fn follow(
     }
     redirect.regions.set(&redirect.bucket, &region);
     let svc = client.service();
-    let moved = endpoint::resolve_in_region(
+    let moved = endpoint::resolve(
         client.config(),
         client.endpoint_settings(),
         svc,
@@ -295,7 +295,15 @@ async fn head_bucket(
             .map(|m| (m.name == "Bucket").then(|| Value::Str(bucket.to_string())))
             .collect(),
     );
-    let endpoint = endpoint::resolve(config, client.endpoint_settings(), svc, op, &input, None)?;
+    let endpoint = endpoint::resolve(
+        config,
+        client.endpoint_settings(),
+        svc,
+        op,
+        &input,
+        None,
+        None,
+    )?;
     let checksums = ChecksumPolicy {
         request: config.request_checksum_calculation(),
         response: config.response_checksum_validation(),

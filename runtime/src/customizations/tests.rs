@@ -86,12 +86,12 @@ fn s3_alone_has_its_request_and_response_customisations() {
         signature_version: "s3v4",
         ..crate::schema::Service::BLANK
     };
-    assert!(s3::signs_path_as_sent(&s3v4));
+    assert!(s3::uses_s3_signer(&s3v4));
     let v4 = crate::schema::Service {
         signature_version: "v4",
         ..crate::schema::Service::BLANK
     };
-    assert!(!s3::signs_path_as_sent(&v4));
+    assert!(!s3::uses_s3_signer(&v4));
 }
 
 #[test]

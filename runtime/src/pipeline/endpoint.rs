@@ -25,21 +25,10 @@ pub(crate) struct Endpoint {
 /// Resolves the endpoint for `op` with `input` by evaluating the service's rule set (every
 /// botocore model has one); the rule set's auth scheme supplies the signing name and region.
 /// `settings` are the client's endpoint settings, read once when it was made
-/// ([`ResolvedEndpointConfig::of`]).
+/// ([`ResolvedEndpointConfig::of`]). `region`, when given, replaces the client's as the
+/// `Region` builtin: an S3 bucket's own region, learned from a redirect
+/// ([`crate::customizations::s3_redirect`]).
 pub(crate) fn resolve(
-    config: &Config,
-    settings: &ResolvedEndpointConfig,
-    service: &'static Service,
-    op: &'static Operation,
-    input: &Value,
-    account_id: Option<String>,
-) -> Result<Endpoint, Error<RawModeled>> {
-    resolve_in_region(config, settings, service, op, input, account_id, None)
-}
-
-/// [`resolve`] with `region` in place of the client's as the `Region` builtin: an S3 bucket's
-/// own region, learned from a redirect ([`crate::customizations::s3_redirect`]).
-pub(crate) fn resolve_in_region(
     config: &Config,
     settings: &ResolvedEndpointConfig,
     service: &'static Service,
@@ -121,7 +110,7 @@ pub(crate) fn resolve_in_region(
         .or_else(|| cfg.region.clone())
         .unwrap_or_else(|| "us-east-1".to_string());
     ep.disable_double_encoding =
-        scheme.is_some_and(|s| s.disable_double_encoding) || s3::signs_path_as_sent(service);
+        scheme.is_some_and(|s| s.disable_double_encoding) || s3::uses_s3_signer(service);
     Ok(ep)
 }
 
@@ -191,7 +180,7 @@ fn legacy(
     let mut endpoint = parse_url(&url)?;
     endpoint.signing_region = region;
     endpoint.signing_name = service.signing_name.to_string();
-    endpoint.disable_double_encoding = s3::signs_path_as_sent(service);
+    endpoint.disable_double_encoding = s3::uses_s3_signer(service);
     Ok(endpoint)
 }
 

@@ -31,7 +31,7 @@ pub(crate) async fn sign(
         Scheme::SigV4 => {}
     }
     let sign_payload = crate::config::s3_should_sign_payload(crate::config::PayloadSigningInput {
-        s3_signer: service.signature_version.starts_with("s3"),
+        s3_signer: crate::customizations::s3::uses_s3_signer(service),
         setting: config.s3_payload_signing_enabled(),
         https: endpoint.scheme.eq_ignore_ascii_case("https"),
         checksum_header: prepared.headers.keys().any(|k| {
