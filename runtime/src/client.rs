@@ -35,7 +35,7 @@ pub trait OperationInput: IntoValue + Sized {
     /// The operation this input is for.
     fn operation() -> &'static Operation;
     /// The service the operation belongs to, when known (generated inputs always say): a
-    /// [`Stubber`](crate::stub::Stubber) needs it for modeled exceptions before any call.
+    /// `Stubber` (feature `test-util`) needs it for modeled exceptions before any call.
     #[doc(hidden)]
     fn __service() -> Option<&'static Service> {
         None
@@ -274,6 +274,7 @@ impl ServiceClient {
             ));
         }
         let config = &self.inner.config;
+        #[cfg(feature = "test-util")]
         if let Some(stubber) = config.stubber.as_ref().filter(|s| s.is_active()) {
             // botocore's stubber answers after validation and before anything needs a region,
             // credentials or a connection.

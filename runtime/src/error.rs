@@ -38,7 +38,7 @@ pub enum ErrorKind {
     Service,
     /// The request could not be signed.
     Signing,
-    /// A stubbed client was called other than its [`Stubber`](crate::stub::Stubber) expected:
+    /// A stubbed client was called other than its `Stubber` (feature `test-util`) expected:
     /// no response queued, another operation's, other parameters, or responses left unused
     /// (botocore's `StubResponseError`, `StubAssertionError`, `UnStubbedResponseError`).
     Stub,

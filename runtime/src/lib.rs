@@ -35,6 +35,7 @@ mod response;
 pub mod retry;
 mod schema;
 pub mod sigv4;
+#[cfg(feature = "test-util")]
 pub mod stub;
 mod trace;
 pub mod types;

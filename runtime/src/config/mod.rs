@@ -163,6 +163,7 @@ pub struct Config {
     /// Sends the requests of clients made from this config; `None`: rboto's own HTTP client.
     pub(crate) connector: Option<SharedConnector>,
     /// Answers the calls of clients made from this config instead of the pipeline, in tests.
+    #[cfg(feature = "test-util")]
     pub(crate) stubber: Option<crate::stub::Stubber>,
     /// rboto's own HTTP client when no connector is given, made by the first client and then
     /// shared — with its connection pool — by every client made from this config or its
@@ -1018,6 +1019,7 @@ impl ConfigBuilder {
     /// Answers every call of clients made from this config from `stubber`'s queue while it is
     /// active, with no endpoint, credentials, signing or HTTP (botocore's `Stubber`, for unit
     /// tests). Keep a clone to queue responses and check calls.
+    #[cfg(feature = "test-util")]
     pub fn stubber(mut self, stubber: crate::stub::Stubber) -> Self {
         self.config.stubber = Some(stubber);
         self

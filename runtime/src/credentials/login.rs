@@ -281,7 +281,7 @@ async fn refresh(
             method,
             url,
             DateTime::now().secs(),
-            &uuid::Uuid::new_v4().to_string(),
+            &crate::protocol::token::uuid_v4(),
         )?;
         let proof = http::HeaderValue::try_from(proof).map_err(|_| {
             Error::new(
@@ -393,7 +393,7 @@ async fn save(path: &Path, doc: &serde_json::Value) -> Result<(), Error> {
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
-    let tmp = path.with_extension(format!("{}.tmp", uuid::Uuid::new_v4().simple()));
+    let tmp = path.with_extension(format!("{}.tmp", crate::protocol::token::uuid_v4()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

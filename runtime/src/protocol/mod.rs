@@ -27,7 +27,7 @@ pub(crate) mod response_checksum;
 pub mod rest;
 pub mod rest_json;
 pub mod rest_xml;
-mod token;
+pub(crate) mod token;
 pub mod xml;
 
 use crate::schema::{Member, Operation, Protocol, Service, Shape, HOST_LABEL};

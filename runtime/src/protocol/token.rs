@@ -8,7 +8,31 @@ use crate::value::Value;
 
 /// A random (version 4) UUID, e.g. `0f8fad5b-d9cb-469f-a165-70867728950e`.
 pub(crate) fn new_idempotency_token() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid_v4()
+}
+
+/// A version 4 UUID from the OS's RNG (through ring, which rustls already builds: a dedicated
+/// UUID crate cost more build time than these lines), like Python's `uuid.uuid4()`.
+pub(crate) fn uuid_v4() -> String {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
+        // The OS RNG failing is not worth failing a request over: these ids need uniqueness,
+        // not secrecy.
+        bytes = fastrand::u128(..).to_le_bytes();
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut text = String::with_capacity(36);
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            text.push('-');
+        }
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        text.push(char::from(HEX[usize::from(byte >> 4)]));
+        text.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    text
 }
 
 /// Sets every unset top-level `idempotencyToken` member of `input` (a structure of `shape`) to a

@@ -258,7 +258,7 @@ pub fn random_unit() -> f64 {
 
 /// A random (version 4) UUID, as botocore's `amz-sdk-invocation-id`.
 pub fn invocation_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    crate::protocol::token::uuid_v4()
 }
 
 /// The `amz-sdk-request` header value: `ttl=…; attempt=N; max=M` (`ttl` only when known).

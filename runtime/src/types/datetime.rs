@@ -1,7 +1,6 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use time::format_description::well_known::{Rfc2822, Rfc3339};
-use time::OffsetDateTime;
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 /// A point in time with nanosecond precision (`timestamp` shapes), always UTC.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -142,36 +141,80 @@ impl DateTime {
 
     /// Parses ISO 8601 / RFC 3339 (any offset, optional fraction, with or without `Z`).
     pub fn parse_iso8601(s: &str) -> Result<Self, DateTimeParseError> {
-        let err = || DateTimeParseError(s.to_string());
-        let trimmed = s.trim();
-        let parsed = OffsetDateTime::parse(trimmed, &Rfc3339)
-            .or_else(|_| OffsetDateTime::parse(&format!("{trimmed}Z"), &Rfc3339))
-            .map_err(|_| err())?;
-        Ok(parsed.into())
+        let mut text = Scanner::new(s.trim());
+        let parsed = (|| {
+            let year = text.digits(4, 4)?;
+            text.expect(b'-')?;
+            let month = text.digits(2, 2)?;
+            text.expect(b'-')?;
+            let day = text.digits(2, 2)?;
+            text.expect_any(b"Tt ")?;
+            let (hour, minute, second, nanos) = text.clock()?;
+            let offset = match text.next() {
+                None | Some(b'Z' | b'z') => 0,
+                Some(sign @ (b'+' | b'-')) => {
+                    let hours = text.digits(2, 2)?;
+                    text.eat(b':');
+                    let minutes = text.digits(2, 2)?;
+                    let offset = i64::from(hours * 3600 + minutes * 60);
+                    if sign == b'-' {
+                        -offset
+                    } else {
+                        offset
+                    }
+                }
+                Some(_) => return None,
+            };
+            text.end()?;
+            let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
+            from_parts(year, month, day, hour, minute, second, nanos, offset)
+        })();
+        parsed.ok_or_else(|| DateTimeParseError(s.to_string()))
     }
 
-    /// Parses an HTTP date (`Sun, 25 Jan 2015 08:00:00 GMT`), with or without fraction.
+    /// Parses an HTTP date (`Sun, 25 Jan 2015 08:00:00 GMT`), with or without fraction, with a
+    /// `GMT`/`UT`/`UTC`/`Z` zone or a numeric one (`+0000`), the weekday optional.
     pub fn parse_http_date(s: &str) -> Result<Self, DateTimeParseError> {
-        let err = || DateTimeParseError(s.to_string());
-        let trimmed = s.trim();
-        // RFC 2822 wants a numeric zone or "GMT"/"UT"; fractional seconds are not allowed there.
-        let (main, frac) = match trimmed.split_once('.') {
-            Some((a, b)) => {
-                let digits: String = b.chars().take_while(char::is_ascii_digit).collect();
-                let rest = &b[digits.len()..];
-                (format!("{a}{rest}"), digits)
+        let mut text = Scanner::new(s.trim());
+        let parsed = (|| {
+            if text.peek()?.is_ascii_alphabetic() {
+                text.word()?;
+                text.expect(b',')?;
+                text.spaces();
             }
-            None => (trimmed.to_string(), String::new()),
-        };
-        let parsed = OffsetDateTime::parse(&main, &Rfc2822).map_err(|_| err())?;
-        let nanos = if frac.is_empty() {
-            0
-        } else {
-            let padded = format!("{frac:0<9}");
-            padded[..9].parse::<u32>().map_err(|_| err())?
-        };
-        let base: DateTime = parsed.into();
-        Ok(DateTime::from_secs_and_nanos(base.secs, nanos))
+            let day = text.digits(1, 2)?;
+            text.spaces();
+            const MONTHS: [&str; 12] = [
+                "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+            ];
+            let name = text.word()?.to_ascii_lowercase();
+            let month = MONTHS.iter().position(|m| *m == name)?;
+            text.spaces();
+            let year = text.digits(4, 4)?;
+            text.spaces();
+            let (hour, minute, second, nanos) = text.clock()?;
+            text.spaces();
+            let offset = match text.peek() {
+                Some(sign @ (b'+' | b'-')) => {
+                    text.next();
+                    let hhmm = i64::from(text.digits(4, 4)?);
+                    let offset = hhmm / 100 * 3600 + hhmm % 100 * 60;
+                    if sign == b'-' {
+                        -offset
+                    } else {
+                        offset
+                    }
+                }
+                _ => match text.word()?.to_ascii_uppercase().as_str() {
+                    "GMT" | "UT" | "UTC" | "Z" => 0,
+                    _ => return None,
+                },
+            };
+            text.end()?;
+            let month = Month::try_from(u8::try_from(month + 1).ok()?).ok()?;
+            from_parts(year, month, day, hour, minute, second, nanos, offset)
+        })();
+        parsed.ok_or_else(|| DateTimeParseError(s.to_string()))
     }
 
     /// Parses epoch seconds (`1422172800` or `1422172800.123`).
@@ -191,6 +234,129 @@ impl DateTime {
         DateTime::parse_epoch(s)
             .or_else(|_| DateTime::parse_iso8601(s))
             .or_else(|_| DateTime::parse_http_date(s))
+    }
+}
+
+/// A calendar date and wall-clock time at `offset` seconds east of UTC, validated by `time`.
+#[allow(clippy::too_many_arguments)]
+fn from_parts(
+    year: u32,
+    month: Month,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+    nanos: u32,
+    offset: i64,
+) -> Option<DateTime> {
+    let date = Date::from_calendar_date(i32::try_from(year).ok()?, month, u8::try_from(day).ok()?);
+    // A leap second (`:60`) is read as the last second of its minute, as botocore's parser does.
+    let time = Time::from_hms_nano(
+        u8::try_from(hour).ok()?,
+        u8::try_from(minute).ok()?,
+        u8::try_from(second.min(59)).ok()?,
+        nanos,
+    );
+    let local = PrimitiveDateTime::new(date.ok()?, time.ok()?).assume_utc();
+    Some(DateTime {
+        secs: local.unix_timestamp().checked_sub(offset)?,
+        nanos,
+    })
+}
+
+/// A cursor over ASCII timestamp text; every reader returns `None` on anything unexpected.
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str) -> Self {
+        Scanner {
+            bytes: text.as_bytes(),
+            at: 0,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let byte = self.peek()?;
+        self.at += 1;
+        Some(byte)
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        if found {
+            self.at += 1;
+        }
+        found
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        self.eat(byte).then_some(())
+    }
+
+    fn expect_any(&mut self, bytes: &[u8]) -> Option<()> {
+        bytes.contains(&self.next()?).then_some(())
+    }
+
+    fn end(&self) -> Option<()> {
+        (self.at == self.bytes.len()).then_some(())
+    }
+
+    fn spaces(&mut self) {
+        while self.eat(b' ') {}
+    }
+
+    /// `min..=max` ASCII digits as a number.
+    fn digits(&mut self, min: usize, max: usize) -> Option<u32> {
+        let start = self.at;
+        let mut value = 0u32;
+        while self.at - start < max {
+            match self.peek() {
+                Some(d @ b'0'..=b'9') => value = value * 10 + u32::from(d - b'0'),
+                _ => break,
+            }
+            self.at += 1;
+        }
+        (self.at - start >= min).then_some(value)
+    }
+
+    fn word(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        while self.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
+            self.at += 1;
+        }
+        std::str::from_utf8(&self.bytes[start..self.at])
+            .ok()
+            .filter(|w| !w.is_empty())
+    }
+
+    /// `hh:mm:ss` with an optional fraction of any length (kept to nanoseconds).
+    fn clock(&mut self) -> Option<(u32, u32, u32, u32)> {
+        let hour = self.digits(2, 2)?;
+        self.expect(b':')?;
+        let minute = self.digits(2, 2)?;
+        self.expect(b':')?;
+        let second = self.digits(2, 2)?;
+        let mut nanos = 0;
+        if self.eat(b'.') || self.eat(b',') {
+            let start = self.at;
+            let mut scale = 100_000_000;
+            while let Some(d @ b'0'..=b'9') = self.peek() {
+                nanos += u32::from(d - b'0') * scale;
+                scale /= 10;
+                self.at += 1;
+            }
+            if self.at == start {
+                return None;
+            }
+        }
+        Some((hour, minute, second, nanos))
     }
 }
 
@@ -270,5 +436,60 @@ mod tests {
             Ok(frac)
         );
         assert!(DateTime::parse_any("yesterday").is_err());
+    }
+
+    #[test]
+    fn iso8601_offsets_fractions_and_spacing() {
+        let t = DateTime::from_secs(1422172800);
+        for text in [
+            "2015-01-25T09:30:00+01:30",
+            "2015-01-25T06:00:00-0200",
+            "2015-01-25t08:00:00z",
+            "2015-01-25 08:00:00",
+            " 2015-01-25T08:00:00Z ",
+        ] {
+            assert_eq!(DateTime::parse_iso8601(text), Ok(t), "{text}");
+        }
+        assert_eq!(
+            DateTime::parse_iso8601("2015-01-25T08:00:00.123456789123Z"),
+            Ok(DateTime::from_secs_and_nanos(1422172800, 123_456_789))
+        );
+        assert_eq!(
+            DateTime::parse_iso8601("1969-12-31T23:59:59.5Z"),
+            Ok(DateTime::from_secs_and_nanos(-1, 500_000_000))
+        );
+    }
+
+    #[test]
+    fn http_dates_with_and_without_weekday_and_zones() {
+        let t = DateTime::from_secs(1422172800);
+        for text in [
+            "Sun, 25 Jan 2015 08:00:00 GMT",
+            "25 Jan 2015 08:00:00 GMT",
+            "Sun, 25 JAN 2015 08:00:00 UTC",
+            "Sun, 25 Jan 2015 09:00:00 +0100",
+            "Sun,  5 Jan 2015 08:00:00 GMT".replace(" 5", "25").as_str(),
+        ] {
+            assert_eq!(DateTime::parse_http_date(text), Ok(t), "{text}");
+        }
+    }
+
+    #[test]
+    fn impossible_or_malformed_timestamps_are_errors() {
+        for text in [
+            "2015-13-25T08:00:00Z",
+            "2015-02-30T08:00:00Z",
+            "2015-01-25T24:00:00Z",
+            "2015-01-25T08:00:00Zjunk",
+            "2015-01-25T08:00:00.Z",
+            "2015-01-25",
+            "",
+            "Sun, 25 Foo 2015 08:00:00 GMT",
+            "Sun, 25 Jan 2015 08:00:00 PST",
+            "Sun, 25 Jan 2015 08:00",
+            "Sun 25 Jan 2015 08:00:00 GMT",
+        ] {
+            assert!(DateTime::parse_any(text).is_err(), "{text:?}");
+        }
     }
 }
