@@ -510,7 +510,18 @@ pub fn sign(
         signed_headers.push_str(name);
     }
 
-    let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
+    let mut scope =
+        String::with_capacity(date.len() + params.region.len() + params.service.len() + 15);
+    for part in [
+        date,
+        "/",
+        params.region,
+        "/",
+        params.service,
+        "/aws4_request",
+    ] {
+        scope.push_str(part);
+    }
 
     // Presigning parameters, already encoded; also what the caller appends (same order as
     // aws-c-auth and botocore emit them).
@@ -531,8 +542,8 @@ pub fn sign(
         }
     }
 
-    let mut query_params: Vec<(Cow<'_, str>, Cow<'_, str>)> =
-        Vec::with_capacity(presign_query.len() + 4);
+    // Allocated only for a query string or presigning parameters.
+    let mut query_params: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
     parse_query(query, &mut query_params);
     for (key, value) in &presign_query {
         if *key == "X-Amz-Security-Token" && !token_signed {
@@ -631,10 +642,21 @@ pub fn sign(
         if checksum_header {
             out_headers.push(("x-amz-content-sha256", payload_hash.into_owned()));
         }
-        let authorization = format!(
-            "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-            params.access_key_id
-        );
+        let parts = [
+            ALGORITHM,
+            " Credential=",
+            params.access_key_id,
+            "/",
+            &scope,
+            ", SignedHeaders=",
+            &signed_headers,
+            ", Signature=",
+            &signature,
+        ];
+        let mut authorization = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for part in parts {
+            authorization.push_str(part);
+        }
         out_headers.push(("authorization", authorization));
     }
 
