@@ -103,7 +103,7 @@ pub(crate) fn call<'a>(
             )))),
         },
         Func::ParseUrl => match arg(0, scope)? {
-            Some(Val::Str(s)) => url::parse(&s).map(|u| Val::Url(Rc::new(u))),
+            Some(Val::Str(s)) => parse_url_cached(&s).map(Val::Url),
             _ => None,
         },
         Func::IsValidHostLabel => {
@@ -171,6 +171,26 @@ pub(crate) fn call<'a>(
                         "split takes a string, a delimiter and a limit".into(),
                     ))
                 }
+            }
+        }
+    })
+}
+
+/// `parseURL` of `s`, remembering the last string parsed on this thread: rule sets parse the
+/// `Endpoint` parameter, which is the same configured URL on every call of a client.
+fn parse_url_cached(s: &str) -> Option<Rc<url::Url>> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, Option<Rc<url::Url>>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((input, parsed)) if input == s => parsed.clone(),
+            _ => {
+                let parsed = url::parse(s).map(Rc::new);
+                *last = Some((s.to_owned(), parsed.clone()));
+                parsed
             }
         }
     })

@@ -34,6 +34,9 @@ pub(crate) struct Prepared {
     pub body: Option<Body>,
     /// [`protocol::Request::payload_hash`].
     pub payload_hash: Option<String>,
+    /// The hex SHA-256 of the in-memory body, once the first attempt has signed it: every
+    /// attempt sends (and signs) the same bytes, so they are hashed once.
+    pub body_sha256: std::sync::OnceLock<String>,
     /// An S3 call's region redirect state ([`s3_redirect`]).
     pub redirect: Option<Box<s3_redirect::Redirect>>,
 }
@@ -105,6 +108,7 @@ impl Prepared {
             headers,
             body: Some(req.body),
             payload_hash: req.payload_hash,
+            body_sha256: std::sync::OnceLock::new(),
             redirect: None,
         })
     }

@@ -62,7 +62,7 @@ pub(crate) async fn settle(
     req.headers
         .insert(algorithm.header(), checksum::base64_value(digest));
     if let Some(h) = sha256 {
-        req.payload_hash = Some(h.finish().iter().map(|b| format!("{b:02x}")).collect());
+        req.payload_hash = Some(crate::sigv4::hex_lower(&h.finish()));
     }
     Ok(())
 }

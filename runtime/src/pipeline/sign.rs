@@ -48,7 +48,9 @@ pub(crate) async fn sign(
         (Some(hash), _) if sign_payload || hash.starts_with("STREAMING-") => {
             sigv4::SignableBody::Precomputed(hash)
         }
-        (None, Some(b)) if sign_payload => sigv4::SignableBody::Bytes(b),
+        (None, Some(b)) if sign_payload => sigv4::SignableBody::Precomputed(
+            prepared.body_sha256.get_or_init(|| sigv4::sha256_hex(b)),
+        ),
         // A body that can be read again (a file) is hashed ahead, as botocore's `payload()`
         // reads a seekable body and rewinds it.
         (None, None) if sign_payload && !body.is_one_shot() => {
@@ -264,9 +266,5 @@ async fn sha256_ahead(body: &Body) -> Result<String, Error<RawModeled>> {
     while let Some(chunk) = copy.next_chunk().await {
         hasher.update(chunk.map_err(|e| e.into_error().map_modeled(|n| match n {}))?);
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(sigv4::hex_lower(&hasher.finalize()))
 }

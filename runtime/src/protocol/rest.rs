@@ -455,15 +455,28 @@ fn take_body_members(members: &[Member], slots: &mut [Option<Value>]) -> Vec<Opt
 // Responses
 // ---------------------------------------------------------------------------------------------
 
-/// All values of header `name`, joined with `, ` as urllib3 does with repeated headers.
+/// All values of header `name` (any case), joined with `, ` as urllib3 does with repeated
+/// headers.
+///
+/// A scan of the response's headers (a dozen or so) rather than a map lookup: an output has
+/// many header members (S3 GetObject has over 40), and a lookup would first build a
+/// `HeaderName` (a copy for every non-standard name) and hash it, for each of them.
 pub(crate) fn header_text(response: &Response<'_>, name: &str) -> Option<String> {
-    let name = http::HeaderName::from_bytes(name.as_bytes()).ok()?;
-    let mut values = response.headers.get_all(&name).iter().peekable();
-    values.peek()?;
-    let texts: Vec<String> = values
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .collect();
-    Some(texts.join(", "))
+    let mut text: Option<String> = None;
+    // `iter` yields a repeated header's values together, in the order they arrived.
+    for (key, value) in response.headers.iter() {
+        if key.as_str().eq_ignore_ascii_case(name) {
+            let value = String::from_utf8_lossy(value.as_bytes());
+            match &mut text {
+                None => text = Some(value.into_owned()),
+                Some(joined) => {
+                    joined.push_str(", ");
+                    joined.push_str(&value);
+                }
+            }
+        }
+    }
+    text
 }
 
 fn parse_err(shape: &Shape, m: &Member, what: &str, text: &str) -> ParseError {
@@ -544,8 +557,9 @@ pub(crate) fn parse_non_payload(
                 let prefix = m.location_name.unwrap_or("").to_ascii_lowercase();
                 let mut entries = Vec::new();
                 for name in response.headers.keys() {
+                    // Names in a `HeaderMap` are lower case already.
                     let n = name.as_str();
-                    if n.to_ascii_lowercase().starts_with(&prefix) {
+                    if n.starts_with(&prefix) {
                         if let Some(v) = header_text(response, n) {
                             entries.push((n[prefix.len()..].to_string(), Value::Str(v)));
                         }

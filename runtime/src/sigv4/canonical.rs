@@ -51,9 +51,14 @@ fn push_encoded_byte(out: &mut String, b: u8) {
 /// Appends the lowercase hex of `bytes`.
 pub(crate) fn push_hex_lower(out: &mut String, bytes: &[u8]) {
     out.reserve(bytes.len() * 2);
-    for &b in bytes {
-        out.push(HEX_LOWER[usize::from(b >> 4)] as char);
-        out.push(HEX_LOWER[usize::from(b & 0x0f)] as char);
+    // Through a buffer on the stack: a `push` per character costs more than the conversion.
+    for chunk in bytes.chunks(32) {
+        let mut buf = [0u8; 64];
+        for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
+            pair[0] = HEX_LOWER[usize::from(b >> 4)];
+            pair[1] = HEX_LOWER[usize::from(b & 0x0f)];
+        }
+        out.push_str(std::str::from_utf8(&buf[..chunk.len() * 2]).unwrap_or_default());
     }
 }
 
@@ -198,6 +203,10 @@ pub(crate) fn push_canonical_path(out: &mut String, path: &str, double_encode: b
 /// Appends a header value with leading/trailing whitespace trimmed and every inner run of
 /// spaces and tabs collapsed to one space.
 pub(crate) fn push_normalized_value(out: &mut String, value: &str) {
+    if is_normalized(value.as_bytes()) {
+        out.push_str(value);
+        return;
+    }
     let mut first = true;
     for word in value.split([' ', '\t']).filter(|w| !w.is_empty()) {
         if !first {
@@ -206,6 +215,20 @@ pub(crate) fn push_normalized_value(out: &mut String, value: &str) {
         out.push_str(word);
         first = false;
     }
+}
+
+/// Whether `value` is already normalized (no tab, no leading, trailing or repeated space), as
+/// nearly every value is: it is then copied whole.
+fn is_normalized(value: &[u8]) -> bool {
+    // Starting as if after a space makes a leading space count as repeated.
+    let mut after_space = true;
+    for &b in value {
+        if b == b'\t' || (b == b' ' && after_space) {
+            return false;
+        }
+        after_space = b == b' ';
+    }
+    !after_space || value.is_empty()
 }
 
 /// RFC 9110 `token` characters, the only ones allowed in a header name.
@@ -316,6 +339,26 @@ mod tests {
         let mut out = String::new();
         push_normalized_value(&mut out, "  a   b \t c  ");
         assert_eq!(out, "a b c");
+        // Each way a value can need work, next to values copied whole.
+        for (value, normalized) in [
+            ("a b c", "a b c"),
+            ("", ""),
+            (" ", ""),
+            ("a", "a"),
+            (" a", "a"),
+            ("a ", "a"),
+            ("a  b", "a b"),
+            ("a\tb", "a b"),
+            ("\t", ""),
+        ] {
+            let mut out = String::new();
+            push_normalized_value(&mut out, value);
+            assert_eq!(out, normalized, "{value:?}");
+        }
+        let mut hex = String::from("x");
+        push_hex_lower(&mut hex, &[0x00, 0x7f, 0xa5, 0xff]);
+        assert_eq!(hex, "x007fa5ff");
+        assert_eq!(hex_lower(&[0xab; 40]), "ab".repeat(40));
         assert!(is_valid_header_name("X-Amz-Meta-Foo"));
         assert!(!is_valid_header_name("bad name"));
         assert!(!is_valid_header_name(""));

@@ -17,13 +17,13 @@
 //! are never signed, because intermediaries may change them.
 
 mod canonical;
+mod key_cache;
 
 use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use ring::{digest, hmac};
 
 pub(crate) use canonical::hex_lower;
 use canonical::{
@@ -55,8 +55,6 @@ const UNSIGNED_HEADERS: &[&str] = &[
     "user-agent",
     "x-amzn-trace-id",
 ];
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// Everything needed to sign, besides the request itself.
 ///
@@ -326,13 +324,21 @@ pub fn sha256_hex(data: &[u8]) -> String {
     if data.is_empty() {
         return EMPTY_SHA256.to_owned();
     }
-    hex_lower(&Sha256::digest(data))
+    hex_lower(sha256(data).as_ref())
+}
+
+/// SHA-256 through ring, which uses the CPU's SHA extensions (or its vector code) where
+/// present: the SHA-256 of the payload and of the canonical request is most of what signing a
+/// request costs once its key is cached.
+fn sha256(data: &[u8]) -> digest::Digest {
+    digest::digest(&digest::SHA256, data)
 }
 
 pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length");
-    mac.update(data);
-    mac.finalize().into_bytes().into()
+    let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data);
+    let mut out = [0; 32];
+    out.copy_from_slice(tag.as_ref());
+    out
 }
 
 /// `YYYYMMDDTHHMMSSZ` for `time`.
@@ -504,7 +510,18 @@ pub fn sign(
         signed_headers.push_str(name);
     }
 
-    let scope = format!("{date}/{}/{}/aws4_request", params.region, params.service);
+    let mut scope =
+        String::with_capacity(date.len() + params.region.len() + params.service.len() + 15);
+    for part in [
+        date,
+        "/",
+        params.region,
+        "/",
+        params.service,
+        "/aws4_request",
+    ] {
+        scope.push_str(part);
+    }
 
     // Presigning parameters, already encoded; also what the caller appends (same order as
     // aws-c-auth and botocore emit them).
@@ -525,8 +542,8 @@ pub fn sign(
         }
     }
 
-    let mut query_params: Vec<(Cow<'_, str>, Cow<'_, str>)> =
-        Vec::with_capacity(presign_query.len() + 4);
+    // Allocated only for a query string or presigning parameters.
+    let mut query_params: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
     parse_query(query, &mut query_params);
     for (key, value) in &presign_query {
         if *key == "X-Amz-Security-Token" && !token_signed {
@@ -589,7 +606,7 @@ pub fn sign(
     drop(query_params);
 
     // String to sign.
-    let creq_hash = Sha256::digest(creq.as_bytes());
+    let creq_hash = sha256(creq.as_bytes());
     let mut sts = String::with_capacity(ALGORITHM.len() + amz_date.len() + scope.len() + 67);
     sts.push_str(ALGORITHM);
     sts.push('\n');
@@ -597,17 +614,17 @@ pub fn sign(
     sts.push('\n');
     sts.push_str(&scope);
     sts.push('\n');
-    push_hex_lower(&mut sts, &creq_hash);
+    push_hex_lower(&mut sts, creq_hash.as_ref());
 
-    // Signing key and signature.
+    // Signature, with the signing key derived once per secret, date, region and service.
     let signature = {
-        let k_signing = signing_key(
+        let key = key_cache::signing_key(
             params.secret_access_key,
             date,
             params.region,
             params.service,
         );
-        hex_lower(&hmac_sha256(&k_signing, sts.as_bytes()))
+        hex_lower(hmac::sign(&key, sts.as_bytes()).as_ref())
     };
 
     let mut out_headers = Vec::new();
@@ -625,10 +642,21 @@ pub fn sign(
         if checksum_header {
             out_headers.push(("x-amz-content-sha256", payload_hash.into_owned()));
         }
-        let authorization = format!(
-            "{ALGORITHM} Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-            params.access_key_id
-        );
+        let parts = [
+            ALGORITHM,
+            " Credential=",
+            params.access_key_id,
+            "/",
+            &scope,
+            ", SignedHeaders=",
+            &signed_headers,
+            ", Signature=",
+            &signature,
+        ];
+        let mut authorization = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for part in parts {
+            authorization.push_str(part);
+        }
         out_headers.push(("authorization", authorization));
     }
 
