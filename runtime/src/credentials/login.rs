@@ -86,15 +86,10 @@ fn expand_vars(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
 
 /// The cache file of session `session`: `<cache dir>/<sha256 hex of the name>.json`.
 pub fn cache_path(config: &Config, session: &str) -> Result<PathBuf, Error> {
-    Ok(cache_dir(config)?.join(format!("{}.json", sha256_hex(session.as_bytes()))))
-}
-
-fn sha256_hex(data: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Ok(cache_dir(config)?.join(format!(
+        "{}.json",
+        crate::sigv4::sha256_hex(session.as_bytes())
+    )))
 }
 
 /// botocore's `LoginTokenLoadError`. Users fix these by signing in again, so they are
@@ -588,7 +583,7 @@ OpLq3eLNJftiygYfEm0VI1euzjoXBq99MA==\n\
     #[test]
     fn cache_is_named_by_sha256_of_the_session() {
         assert_eq!(
-            sha256_hex(b"abc"),
+            crate::sigv4::sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }

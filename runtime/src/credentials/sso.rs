@@ -162,11 +162,8 @@ pub async fn get_role_credentials(config: &Config, cfg: &SsoConfig) -> Result<Cr
 
 /// SHA-1 hex (for the cache file name only: the AWS CLI's choice, not a security use).
 pub fn sha1_hex(data: &[u8]) -> String {
-    use sha1::{Digest, Sha1};
-    Sha1::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, data);
+    crate::sigv4::hex_lower(digest.as_ref())
 }
 
 #[cfg(test)]

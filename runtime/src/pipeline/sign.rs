@@ -255,16 +255,15 @@ fn chunk_signer(
 
 /// The hex SHA-256 of a re-readable body, read from a fresh copy of it.
 async fn sha256_ahead(body: &Body) -> Result<String, Error<RawModeled>> {
-    use sha2::{Digest, Sha256};
     let mut copy = body.try_clone().ok_or_else(|| {
         Error::new(
             ErrorKind::ParamValidation,
             "could not read the request body to sign it: it can no longer be opened",
         )
     })?;
-    let mut hasher = Sha256::new();
+    let mut hasher = ring::digest::Context::new(&ring::digest::SHA256);
     while let Some(chunk) = copy.next_chunk().await {
-        hasher.update(chunk.map_err(|e| e.into_error().map_modeled(|n| match n {}))?);
+        hasher.update(&chunk.map_err(|e| e.into_error().map_modeled(|n| match n {}))?);
     }
-    Ok(sigv4::hex_lower(&hasher.finalize()))
+    Ok(sigv4::hex_lower(hasher.finish().as_ref()))
 }

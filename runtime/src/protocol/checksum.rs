@@ -226,48 +226,42 @@ pub enum Hasher {
     Crc32(crc32fast::Hasher),
     Crc32c(crc::Digest<'static, u32>),
     Crc64Nvme(crc::Digest<'static, u64>),
-    Sha1(sha1::Sha1),
-    Sha256(sha2::Sha256),
-    Sha512(sha2::Sha512),
+    /// SHA-1, SHA-256 or SHA-512: ring's, the one hashing library rboto builds (rustls needs it).
+    Sha(Box<ring::digest::Context>),
 }
 
 impl Hasher {
     /// A digest of nothing yet.
     pub fn new(algorithm: Algorithm) -> Hasher {
-        use sha2::Digest as _;
+        use ring::digest::{Context, SHA1_FOR_LEGACY_USE_ONLY, SHA256, SHA512};
         match algorithm {
             Algorithm::Crc32 => Hasher::Crc32(crc32fast::Hasher::new()),
             Algorithm::Crc32c => Hasher::Crc32c(CRC32C.digest()),
             Algorithm::Crc64Nvme => Hasher::Crc64Nvme(CRC64NVME.digest()),
-            Algorithm::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
-            Algorithm::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
-            Algorithm::Sha512 => Hasher::Sha512(sha2::Sha512::new()),
+            // S3's `x-amz-checksum-sha1` is an integrity check, as in botocore.
+            Algorithm::Sha1 => Hasher::Sha(Box::new(Context::new(&SHA1_FOR_LEGACY_USE_ONLY))),
+            Algorithm::Sha256 => Hasher::Sha(Box::new(Context::new(&SHA256))),
+            Algorithm::Sha512 => Hasher::Sha(Box::new(Context::new(&SHA512))),
         }
     }
 
     /// Adds the next piece of the data.
     pub fn update(&mut self, data: &[u8]) {
-        use sha2::Digest as _;
         match self {
             Hasher::Crc32(h) => h.update(data),
             Hasher::Crc32c(h) => h.update(data),
             Hasher::Crc64Nvme(h) => h.update(data),
-            Hasher::Sha1(h) => h.update(data),
-            Hasher::Sha256(h) => h.update(data),
-            Hasher::Sha512(h) => h.update(data),
+            Hasher::Sha(h) => h.update(data),
         }
     }
 
     /// The digest bytes; CRCs big-endian, as botocore's `digest()` gives them.
     pub fn finish(self) -> Vec<u8> {
-        use sha2::Digest as _;
         match self {
             Hasher::Crc32(h) => h.finalize().to_be_bytes().to_vec(),
             Hasher::Crc32c(h) => h.finalize().to_be_bytes().to_vec(),
             Hasher::Crc64Nvme(h) => h.finalize().to_be_bytes().to_vec(),
-            Hasher::Sha1(h) => h.finalize().to_vec(),
-            Hasher::Sha256(h) => h.finalize().to_vec(),
-            Hasher::Sha512(h) => h.finalize().to_vec(),
+            Hasher::Sha(h) => h.finish().as_ref().to_vec(),
         }
     }
 }
@@ -278,9 +272,11 @@ impl std::fmt::Debug for Hasher {
             Hasher::Crc32(_) => "crc32",
             Hasher::Crc32c(_) => "crc32c",
             Hasher::Crc64Nvme(_) => "crc64nvme",
-            Hasher::Sha1(_) => "sha1",
-            Hasher::Sha256(_) => "sha256",
-            Hasher::Sha512(_) => "sha512",
+            Hasher::Sha(h) => match h.algorithm().output_len() {
+                20 => "sha1",
+                32 => "sha256",
+                _ => "sha512",
+            },
         };
         f.debug_tuple("Hasher").field(&name).finish()
     }
