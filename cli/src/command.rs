@@ -236,10 +236,10 @@ impl Aggregate {
 
     pub fn finish(mut self, resume_token: Option<&str>) -> Value {
         if let Some(first) = &self.first {
+            // A key absent from the first page is still set, to null, as botocore does.
             for key in self.non_aggregate {
-                if let Some(v) = get_path(first, key) {
-                    set_path(&mut self.result, key, v.clone());
-                }
+                let v = get_path(first, key).cloned().unwrap_or(Value::Null);
+                set_path(&mut self.result, key, v);
             }
         }
         if let Some(token) = resume_token {
@@ -338,9 +338,12 @@ mod tests {
             v.to_string(),
             r#"{"Contents":[{"Key":"a"},{"Key":"b"}],"Name":"b","Prefix":"","NextToken":"tok"}"#
         );
-        let mut a = Aggregate::new(&["Contents"], &["Name"]);
+        let mut a = Aggregate::new(&["Contents"], &["Name", "RequestCharged"]);
         a.add(serde_json::json!({"Name": "b"}));
-        assert_eq!(a.finish(None).to_string(), r#"{"Name":"b"}"#);
+        assert_eq!(
+            a.finish(None).to_string(),
+            r#"{"Name":"b","RequestCharged":null}"#
+        );
     }
 
     #[test]
