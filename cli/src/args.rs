@@ -134,12 +134,14 @@ fn find<'t>(table: &'t [Arg], name: &str, paginate: bool) -> Option<&'t Arg> {
 }
 
 /// Reads `args` (everything after `<service> <operation>`) against `table`. `positional_ok`
-/// is how many positional arguments the command takes.
+/// is how many positional arguments the command takes; `context` is the CLI service and
+/// operation names (shorthand has per-operation special cases).
 pub fn parse(
     table: &[Arg],
     args: &[String],
     paginate: bool,
     positional_ok: usize,
+    context: (&str, &str),
 ) -> Result<Parsed, CliError> {
     let mut parsed = Parsed::default();
     let mut unknown: Vec<String> = Vec::new();
@@ -211,10 +213,23 @@ pub fn parse(
                     .iter()
                     .map(|v| crate::paramfile::resolve(v, m.target(), &arg.name))
                     .collect::<Result<Vec<_>, _>>()?;
+                let context = crate::shorthand::ArgumentContext {
+                    service: context.0,
+                    operation: context.1,
+                    argument: &arg.name,
+                };
                 let value =
-                    crate::shorthand::parse_argument(m.target(), &resolved).map_err(|e| {
-                        CliError::param(format!("Error parsing parameter '--{}': {e}", arg.name))
-                    })?;
+                    crate::shorthand::parse_argument_for(m.target(), &resolved, Some(context))
+                        .map_err(|e| {
+                            let text = e.for_parameter(&format!("--{}", arg.name));
+                            match e.kind() {
+                                crate::shorthand::ShorthandErrorKind::Param => {
+                                    CliError::param(text)
+                                }
+                                // awscli lets these Python errors through: exit 255.
+                                _ => CliError::other(text),
+                            }
+                        })?;
                 parsed.input.insert(m.name.to_string(), value);
                 parsed.explicit.push(m.name);
             }

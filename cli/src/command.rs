@@ -81,7 +81,13 @@ pub async fn run(command: &str, rest: &[String], globals: &Globals) -> Result<i3
     );
     let mut custom = customize::adjust(command, op_cli, operation, &mut table);
     let paginate_flag = paginator.is_some() && !globals.no_paginate;
-    let mut parsed = args::parse(&table, &rest[1..], paginate_flag, custom.positional)?;
+    let mut parsed = args::parse(
+        &table,
+        &rest[1..],
+        paginate_flag,
+        custom.positional,
+        (command, op_cli),
+    )?;
     if let Some(which) = &parsed.skeleton {
         let shape = if which == "output" {
             operation.output
@@ -299,7 +305,7 @@ async fn run_wait(
         .into_iter()
         .filter(|a| !matches!(a.kind, ArgKind::GenerateCliSkeleton))
         .collect();
-    let mut parsed = args::parse(&table, &rest[1..], false, 0)?;
+    let mut parsed = args::parse(&table, &rest[1..], false, 0, (command, cli_name))?;
     let config = globals.config().await?;
     if globals.debug {
         crate::debug::install();
