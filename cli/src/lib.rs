@@ -14,6 +14,7 @@ pub mod dynamic;
 pub mod error;
 pub mod globals;
 pub mod help;
+pub mod jmespath;
 pub mod models;
 pub mod names;
 pub mod output;

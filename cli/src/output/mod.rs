@@ -36,12 +36,13 @@ pub struct OutputSettings {
 }
 
 /// A parsed `--query`: parse errors are reported before any request is sent.
-pub fn parse_query(text: &str) -> Result<rboto::jmespath::Expression, CliError> {
-    rboto::jmespath::Expression::parse(text)
+pub fn parse_query(text: &str) -> Result<crate::jmespath::Expression, CliError> {
+    crate::jmespath::Expression::parse(text)
         .map_err(|e| CliError::param(format!("Bad value for --query {text}: {e}")))
 }
 
-/// Applies `--query` to a response.
+/// Applies `--query` to a response. An evaluation error (a function given the wrong type)
+/// is the CLI's uncaught jmespath error: exit 255.
 pub fn apply_query(
     value: serde_json::Value,
     query: Option<&str>,
@@ -49,13 +50,9 @@ pub fn apply_query(
     let Some(query) = query else {
         return Ok(value);
     };
-    let expr = parse_query(query)?;
-    let data = rboto::jmespath::Json::parse(&value.to_string())
-        .map_err(|e| CliError::other(e.to_string()))?;
-    let result = expr
-        .search_json(&data)
-        .map_err(|e| CliError::other(format!("{e}")))?;
-    Ok(from_jmes(&result))
+    parse_query(query)?
+        .search(&value)
+        .map_err(|e| CliError::other(e.to_string()))
 }
 
 /// A JMESPath result as serde_json, keys in the order they came.
