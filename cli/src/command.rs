@@ -151,12 +151,35 @@ pub async fn run(command: &str, rest: &[String], globals: &Globals) -> Result<i3
         if let Some(t) = &parsed.starting_token {
             pages = pages.starting_token(t.clone());
         }
-        let mut agg = Aggregate::new(spec.result_key, spec.non_aggregate_keys);
+        let mut all = Vec::new();
         while let Some(page) = pages.next_page().await {
             let page = page.map_err(|e| CliError::from_call(&e, op_name))?;
-            agg.add(page.to_json(&options));
+            all.push(page.to_json(&options));
         }
-        agg.finish(pages.resume_token())
+        let token = pages.resume_token().map(str::to_string);
+        if settings.format == output::OutputFormat::Text {
+            // awscli's TextFormatter prints page by page (the query applied to each).
+            let mut out = String::new();
+            for (i, page) in all.iter().enumerate() {
+                let keys = if i == 0 { spec.non_aggregate_keys } else { &[] };
+                out.push_str(&output::render(
+                    text_page(page, keys, spec.result_key),
+                    &settings,
+                    op_name,
+                )?);
+            }
+            if let Some(token) = token {
+                let next = serde_json::json!({"NextToken": {"NextToken": token}});
+                out.push_str(&output::render(next, &settings, op_name)?);
+            }
+            print(&out)?;
+            return Ok(0);
+        }
+        let mut agg = Aggregate::new(spec.result_key, spec.non_aggregate_keys);
+        for page in all {
+            agg.add(page);
+        }
+        agg.finish(token.as_deref())
     } else {
         let mut out = client
             .call(op_name, input)
@@ -254,6 +277,17 @@ impl Aggregate {
         }
         Value::Object(self.result)
     }
+}
+
+/// One page as awscli's TextFormatter builds it: the given non-aggregate keys, then the
+/// result keys (null when absent).
+fn text_page(page: &Value, non_aggregate: &[&str], result_keys: &[&str]) -> Value {
+    let mut current = Map::new();
+    for key in non_aggregate.iter().chain(result_keys) {
+        let v = get_path(page, key).cloned().unwrap_or(Value::Null);
+        set_path(&mut current, key, v);
+    }
+    Value::Object(current)
 }
 
 /// The operation of a waiter, read from the service's `waiters-2` document.
