@@ -58,7 +58,7 @@ pub async fn run(command: &str, rest: &[String], globals: &Globals) -> Result<i3
         return Ok(0);
     }
     if op_cli == "wait" {
-        return run_wait(command, &model, &docs, &rest[1..], globals).await;
+        return run_wait(command, &model, &rest[1..], globals).await;
     }
     let op_name = find_operation(&model, op_cli).ok_or_else(|| {
         CliError::usage(format!(
@@ -181,10 +181,16 @@ pub async fn run(command: &str, rest: &[String], globals: &Globals) -> Result<i3
         }
         agg.finish(token.as_deref())
     } else {
-        let mut out = client
-            .call(op_name, input)
-            .await
-            .map_err(|e| CliError::from_call(&e, op_name))?;
+        let sent = match &custom.body_path {
+            Some(path) => {
+                let body = rboto::Body::from_path(path)
+                    .await
+                    .map_err(|e| CliError::param(format!("{path}: {e}")))?;
+                client.call_with_body(op_name, input, body).await
+            }
+            None => client.call(op_name, input).await,
+        };
+        let mut out = sent.map_err(|e| CliError::from_call(&e, op_name))?;
         if let Some(path) = &custom.outfile {
             customize::write_body(&mut out, path).await?;
         }
@@ -290,21 +296,9 @@ fn text_page(page: &Value, non_aggregate: &[&str], result_keys: &[&str]) -> Valu
     Value::Object(current)
 }
 
-/// The operation of a waiter, read from the service's `waiters-2` document.
-fn waiter_operation(docs: &crate::models::Documents, waiter: &str) -> Option<String> {
-    let bytes = crate::models::inflate(docs.waiters?).ok()?;
-    let doc: Value = serde_json::from_slice(&bytes).ok()?;
-    doc.get("waiters")?
-        .get(waiter)?
-        .get("operation")?
-        .as_str()
-        .map(str::to_string)
-}
-
 async fn run_wait(
     command: &str,
     model: &Arc<Model>,
-    docs: &crate::models::Documents,
     rest: &[String],
     globals: &Globals,
 ) -> Result<i32, CliError> {
@@ -330,11 +324,9 @@ async fn run_wait(
                 "argument subcommand: Invalid choice, valid choices are:\n\nInvalid choice: '{cli_name}'"
             ))
         })?;
-    let op_name = waiter_operation(docs, &waiter)
-        .ok_or_else(|| CliError::other("waiter has no operation"))?;
     let operation = model
-        .operation(&op_name)
-        .ok_or_else(|| CliError::other("no operation"))?;
+        .waiter_operation(&waiter)
+        .ok_or_else(|| CliError::other("waiter has no operation"))?;
     let table: Vec<_> = args::argument_table(command, operation, false, false)
         .into_iter()
         .filter(|a| !matches!(a.kind, ArgKind::GenerateCliSkeleton))

@@ -18,6 +18,8 @@ pub struct Custom {
     streaming_output: bool,
     streaming_inputs: Vec<&'static str>,
     count: bool,
+    /// The file a streaming input member names (`put-object --body <path>`).
+    pub body_path: Option<String>,
 }
 
 /// Changes the argument table of `<command> <operation>`.
@@ -109,14 +111,15 @@ pub fn apply(custom: &mut Custom, parsed: &mut Parsed) -> Result<(), CliError> {
             custom.outfile = Some(path.clone());
         }
     }
+    // A streaming blob input is a file path, sent as the streaming body (not base64).
     for member in &custom.streaming_inputs {
-        if let Some(Value::String(path)) = parsed.input.get(*member) {
-            use base64::Engine;
-            let bytes = std::fs::read(path).map_err(|e| {
-                CliError::param(format!("Error parsing parameter '--body': Blob values must be a path to a file: {path}: {e}"))
-            })?;
-            let text = base64::engine::general_purpose::STANDARD.encode(bytes);
-            parsed.input.insert(member.to_string(), Value::String(text));
+        if let Some(Value::String(path)) = parsed.input.remove(*member) {
+            if !std::path::Path::new(&path).is_file() {
+                return Err(CliError::param(format!(
+                    "Error parsing parameter '--body': Blob values must be a path to a file: {path}"
+                )));
+            }
+            custom.body_path = Some(path);
         }
     }
     Ok(())
