@@ -268,3 +268,86 @@ fn configure_list_masks_keys() {
         "{text}"
     );
 }
+
+#[test]
+fn pagination_max_items_and_resume_and_wait() {
+    let bucket = unique("cli-pages");
+    assert_eq!(
+        rboto(&["s3api", "create-bucket", "--bucket", &bucket])
+            .status
+            .code(),
+        Some(0)
+    );
+    let wait = rboto(&["s3api", "wait", "bucket-exists", "--bucket", &bucket]);
+    assert_eq!(wait.status.code(), Some(0), "{}", stderr(&wait));
+    assert_eq!(stdout(&wait), "");
+    let dir = scratch();
+    let path = dir.join("b");
+    std::fs::write(&path, "x").unwrap();
+    for key in ["k1", "k2", "k3"] {
+        let out = rboto(&[
+            "s3api",
+            "put-object",
+            "--bucket",
+            &bucket,
+            "--key",
+            key,
+            "--body",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    // One-item pages: text output is printed page by page, as the CLI does.
+    let all = rboto(&[
+        "s3api",
+        "list-objects-v2",
+        "--bucket",
+        &bucket,
+        "--page-size",
+        "1",
+        "--query",
+        "Contents[].Key",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(stdout(&all), "k1\nk2\nk3\n", "{}", stderr(&all));
+    // --max-items stops early and says where to resume.
+    let first = rboto(&[
+        "s3api",
+        "list-objects-v2",
+        "--bucket",
+        &bucket,
+        "--max-items",
+        "2",
+        "--query",
+        "[Contents[].Key, NextToken]",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&first.stdout).expect("json");
+    assert_eq!(v[0], serde_json::json!(["k1", "k2"]));
+    let token = v[1].as_str().expect("a NextToken").to_string();
+    let rest = rboto(&[
+        "s3api",
+        "list-objects-v2",
+        "--bucket",
+        &bucket,
+        "--starting-token",
+        &token,
+        "--query",
+        "Contents[].Key",
+    ]);
+    assert_eq!(stdout(&rest), "[\n    \"k3\"\n]\n", "{}", stderr(&rest));
+    // An input token given by hand turns pagination off (one page, the service's own keys).
+    let manual = rboto(&[
+        "s3api",
+        "list-objects-v2",
+        "--bucket",
+        &bucket,
+        "--max-keys",
+        "1",
+        "--query",
+        "[KeyCount, IsTruncated]",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(stdout(&manual), "1\tTrue\n", "{}", stderr(&manual));
+}
