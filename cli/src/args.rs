@@ -163,7 +163,11 @@ pub fn parse(
             Some((n, v)) => (n, Some(v.to_string())),
             None => (&raw[2..], None),
         };
-        let Some(arg) = find(table, name, paginate) else {
+        let found = find(table, name, paginate).or_else(|| {
+            let target = crate::names::alias_target(context.0, context.1, name)?;
+            find(table, target, paginate)
+        });
+        let Some(arg) = found else {
             unknown.push(raw.clone());
             continue;
         };

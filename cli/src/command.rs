@@ -60,11 +60,13 @@ pub async fn run(command: &str, rest: &[String], globals: &Globals) -> Result<i3
     if op_cli == "wait" {
         return run_wait(command, &model, &rest[1..], globals).await;
     }
-    let op_name = find_operation(&model, op_cli).ok_or_else(|| {
-        CliError::usage(format!(
+    let op_name = find_operation(&model, op_cli)
+        .filter(|_| !crate::names::is_removed(command, op_cli))
+        .ok_or_else(|| {
+            CliError::usage(format!(
             "argument operation: Invalid choice, valid choices are:\n\nInvalid choice: '{op_cli}'"
         ))
-    })?;
+        })?;
     let operation = model
         .operation(op_name)
         .ok_or_else(|| CliError::other("no operation"))?;
@@ -94,10 +96,17 @@ pub async fn run(command: &str, rest: &[String], globals: &Globals) -> Result<i3
         } else {
             operation.input
         };
-        let mut out = String::new();
-        output::json::write(&args::skeleton(shape, which == "output"), &mut out);
-        out.push('\n');
-        print(&out)?;
+        let skeleton = args::skeleton(shape, which == "output");
+        if which == "output" {
+            // awscli prints it as a stubbed response: through --query and --output.
+            let settings = globals.output_settings(None);
+            print(&output::render(skeleton, &settings, op_name)?)?;
+        } else {
+            let mut out = String::new();
+            output::json::write(&skeleton, &mut out);
+            out.push('\n');
+            print(&out)?;
+        }
         return Ok(0);
     }
     customize::apply(&mut custom, &mut parsed)?;

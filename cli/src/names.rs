@@ -123,12 +123,40 @@ const ARGUMENT_RENAMES: &[(&str, &str)] = &include!("arg_renames.in");
 /// keyed by its event name).
 pub fn rename_argument(command: &str, operation: &str, argument: &str) -> Option<&'static str> {
     ARGUMENT_RENAMES.iter().find_map(|(key, new)| {
-        let mut parts = key.splitn(3, '.');
-        let (s, o, a) = (parts.next()?, parts.next()?, parts.next()?);
-        let service_ok = s == "*" || s == command;
-        let op_ok = o == "*" || o == operation;
-        (service_ok && op_ok && a == argument).then_some(*new)
+        let a = key.rsplit('.').next()?;
+        (key_matches(key, command, operation) && a == argument).then_some(*new)
     })
+}
+
+/// Whether a `service.operation.argument` key applies to `<command> <operation>`.
+fn key_matches(key: &str, command: &str, operation: &str) -> bool {
+    let mut parts = key.splitn(3, '.');
+    let (Some(s), Some(o)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    (s == "*" || s == command) && (o == "*" || o == operation)
+}
+
+/// awscli's `HIDDEN_ALIASES`: (`service.operation.argument`, undocumented alias).
+const HIDDEN_ALIASES: &[(&str, &str)] = &include!("hidden_aliases.in");
+
+/// The argument an undocumented alias stands for (`iam enable-mfa-device
+/// --authentication-code-1` is `--authentication-code1`).
+pub fn alias_target(command: &str, operation: &str, alias: &str) -> Option<&'static str> {
+    HIDDEN_ALIASES.iter().find_map(|(key, a)| {
+        (key_matches(key, command, operation) && *a == alias)
+            .then(|| key.rsplit('.').next().unwrap_or(key))
+    })
+}
+
+/// awscli's `customizations/removals.py`: (command, operation) pairs the CLI does not offer.
+const REMOVED_COMMANDS: &[(&str, &str)] = &include!("removed_commands.in");
+
+/// Whether the CLI removed `<command> <operation>` (event-stream operations it cannot run).
+pub fn is_removed(command: &str, operation: &str) -> bool {
+    REMOVED_COMMANDS
+        .iter()
+        .any(|(c, o)| *c == command && *o == operation)
 }
 
 #[cfg(test)]
@@ -175,6 +203,21 @@ mod tests {
         assert_eq!(service_for_command("codedeploy"), None);
         assert_eq!(service_for_command("sts"), Some("sts"));
         assert_eq!(command_for_service("s3"), "s3api");
+    }
+
+    #[test]
+    fn aliases_and_removals() {
+        assert_eq!(
+            alias_target("iam", "enable-mfa-device", "authentication-code-1"),
+            Some("authentication-code1")
+        );
+        assert_eq!(
+            alias_target("mgn", "anything", "source-server-i-ds"),
+            Some("source-server-ids")
+        );
+        assert_eq!(alias_target("iam", "enable-mfa-device", "nope"), None);
+        assert!(is_removed("kinesis", "subscribe-to-shard"));
+        assert!(!is_removed("kinesis", "put-record"));
     }
 
     #[test]
