@@ -134,8 +134,8 @@ pub async fn run(command: &str, rest: &[String], globals: &Globals) -> Result<i3
         if parsed.max_items.is_some() {
             used.push("--max-items");
         }
-        return Err(CliError::usage(format!(
-            "Cannot specify --no-paginate along with pagination arguments: {}",
+        return Err(CliError::param(format!(
+            "Error during pagination: Cannot specify --no-paginate along with pagination arguments: {}",
             used.join(", ")
         )));
     }

@@ -115,9 +115,9 @@ pub fn apply(custom: &mut Custom, parsed: &mut Parsed) -> Result<(), CliError> {
     for member in &custom.streaming_inputs {
         if let Some(Value::String(path)) = parsed.input.remove(*member) {
             if !std::path::Path::new(&path).is_file() {
-                return Err(CliError::param(format!(
-                    "Error parsing parameter '--body': Blob values must be a path to a file: {path}"
-                )));
+                return Err(CliError::param(
+                    "Error parsing parameter '--body': Blob values must be a path to a file.",
+                ));
             }
             custom.body_path = Some(path);
         }

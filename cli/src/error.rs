@@ -62,7 +62,15 @@ impl CliError {
 
     /// The text for stderr, as the AWS CLI writes it.
     pub fn stderr_text(&self) -> String {
-        if self.usage {
+        if self.usage && self.message.starts_with("Unknown options:") {
+            // awscli writes the usage then the message alone for these.
+            format!(
+                "\nusage: rboto [options] <command> <subcommand> [<subcommand> ...] [parameters]\n\
+                 To see help text, you can run:\n\n  rboto help\n  rboto <command> help\n  \
+                 rboto <command> <subcommand> help\n\n{}\n",
+                self.message
+            )
+        } else if self.usage {
             format!(
                 "\nusage: rboto [options] <command> <subcommand> [<subcommand> ...] [parameters]\n\
                  To see help text, you can run:\n\n  rboto help\n  rboto <command> help\n  \

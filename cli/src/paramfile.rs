@@ -5,7 +5,7 @@
 use crate::error::CliError;
 use crate::schema::{Kind, Shape};
 
-fn read(path: &str, name: &str) -> Result<Vec<u8>, CliError> {
+fn read(prefixed: &str, path: &str, name: &str) -> Result<Vec<u8>, CliError> {
     let expanded = match path.strip_prefix("~/") {
         Some(rest) => match std::env::var("HOME") {
             Ok(home) => format!("{home}/{rest}"),
@@ -15,15 +15,28 @@ fn read(path: &str, name: &str) -> Result<Vec<u8>, CliError> {
     };
     std::fs::read(&expanded).map_err(|e| {
         CliError::param(format!(
-            "Error parsing parameter '--{name}': Unable to load paramfile {path}: {e}"
+            "Error parsing parameter '--{name}': Unable to load paramfile {prefixed}: {}",
+            python_os_error(&e, &expanded)
         ))
     })
+}
+
+/// An I/O error as Python's `OSError` prints: `[Errno 2] No such file or directory: 'p'`.
+fn python_os_error(e: &std::io::Error, path: &str) -> String {
+    match e.raw_os_error() {
+        Some(code) => {
+            let text = e.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text);
+            format!("[Errno {code}] {text}: '{path}'")
+        }
+        None => e.to_string(),
+    }
 }
 
 /// A value as text (`file://` read, `fileb://` refused for a non-blob).
 pub fn resolve_text(value: &str, name: &str) -> Result<String, CliError> {
     if let Some(path) = value.strip_prefix("file://") {
-        let bytes = read(path, name)?;
+        let bytes = read(value, path, name)?;
         return String::from_utf8(bytes).map_err(|_| {
             CliError::param(format!(
                 "Error parsing parameter '--{name}': Unable to load paramfile ({value}), text contents could not be decoded.  If this is a binary file, please use the fileb:// prefix instead of the file:// prefix."
@@ -31,7 +44,7 @@ pub fn resolve_text(value: &str, name: &str) -> Result<String, CliError> {
         });
     }
     if let Some(path) = value.strip_prefix("fileb://") {
-        let bytes = read(path, name)?;
+        let bytes = read(value, path, name)?;
         return String::from_utf8(bytes).map_err(|_| {
             CliError::param(format!(
                 "Error parsing parameter '--{name}': binary contents for a text parameter"
@@ -46,7 +59,7 @@ pub fn resolve(value: &str, shape: &'static Shape, name: &str) -> Result<String,
     if matches!(shape.kind, Kind::Blob) {
         if let Some(path) = value.strip_prefix("fileb://") {
             use base64::Engine;
-            let bytes = read(path, name)?;
+            let bytes = read(value, path, name)?;
             return Ok(base64::engine::general_purpose::STANDARD.encode(bytes));
         }
     }
