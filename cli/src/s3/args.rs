@@ -109,7 +109,15 @@ mod tests {
 
     #[test]
     fn options_anywhere_and_inline_values() {
-        let a = parse(&["s3://b", "--recursive", "--page-size=5", "x", "--exclude", "*"]).unwrap();
+        let a = parse(&[
+            "s3://b",
+            "--recursive",
+            "--page-size=5",
+            "x",
+            "--exclude",
+            "*",
+        ])
+        .unwrap();
         assert_eq!(a.paths, ["s3://b", "x"]);
         assert!(a.flag("recursive"));
         assert_eq!(a.integer("page-size"), Ok(Some(5)));

@@ -1,6 +1,7 @@
 //! `s3 mb`, `s3 rb` and `s3 presign` (awscli `MbCommand`, `RbCommand`, `PresignCommand`).
 
 use super::args::{Args, Spec};
+use super::format::client_error;
 use super::path::find_bucket_key;
 use super::{usage_error, Console, EXIT_FAILED, EXIT_OTHER};
 use rboto_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
@@ -61,7 +62,10 @@ pub(super) async fn mb(
             0
         }
         Err(e) => {
-            console.eprint(&format!("make_bucket failed: {path} {e}\n"));
+            console.eprint(&format!(
+                "make_bucket failed: {path} {}\n",
+                client_error(&e)
+            ));
             EXIT_FAILED
         }
     }
@@ -103,7 +107,10 @@ pub(super) async fn rb(args: &[String], s3: &rboto_s3::Client, console: &mut Con
             0
         }
         Err(e) => {
-            console.eprint(&format!("remove_bucket failed: {path} {e}\n"));
+            console.eprint(&format!(
+                "remove_bucket failed: {path} {}\n",
+                client_error(&e)
+            ));
             EXIT_FAILED
         }
     }
@@ -146,7 +153,7 @@ pub(super) async fn presign(
             0
         }
         Err(e) => {
-            console.eprint(&format!("\n{e}\n"));
+            console.eprint(&format!("\n{}\n", client_error(&e)));
             EXIT_OTHER
         }
     }

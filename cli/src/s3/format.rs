@@ -26,8 +26,8 @@ pub(super) fn human_readable_size(bytes: u64) -> String {
 /// prints UTC (the same on a machine whose time zone is UTC, as CI machines are).
 pub(super) fn last_modified(time: Option<&rboto::DateTime>) -> String {
     let secs = time.map_or(0, |t| t.secs());
-    let t = time::OffsetDateTime::from_unix_timestamp(secs)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let t =
+        time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
         t.year(),
@@ -89,6 +89,41 @@ fn relpath(path: &Path, start: &Path) -> String {
     } else {
         parts.join("/")
     }
+}
+
+/// An error as the AWS CLI prints it: botocore's `ClientError` wording for a service error,
+/// without the status and request id rboto adds (`An error occurred (NoSuchBucket) when
+/// calling the ListObjectsV2 operation: The specified bucket does not exist`).
+pub(super) fn client_error<E>(error: &rboto::Error<E>) -> String
+where
+    rboto::Error<E>: std::fmt::Display,
+{
+    let Some(service) = error.service_error() else {
+        return error.to_string();
+    };
+    let mut text = format!(
+        "An error occurred ({}) when calling the {} operation",
+        service.code,
+        error.operation().unwrap_or("unknown")
+    );
+    if let Some(retry) = error.retry_outcome().filter(|r| r.max_attempts_reached) {
+        text.push_str(&format!(" (reached max retries: {})", retry.retries));
+    }
+    // botocore falls back to the HTTP reason phrase when the body says nothing (HEAD).
+    let message = service
+        .message
+        .clone()
+        .filter(|m| !m.is_empty())
+        .or_else(|| {
+            http::StatusCode::from_u16(service.status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    text.push_str(": ");
+    text.push_str(&message);
+    text
 }
 
 #[cfg(test)]

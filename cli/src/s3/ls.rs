@@ -1,7 +1,7 @@
 //! `s3 ls`: buckets, or the prefixes and objects under a prefix (awscli `ListCommand`).
 
 use super::args::{Args, Spec};
-use super::format::{human_readable_size, last_modified};
+use super::format::{client_error, human_readable_size, last_modified};
 use super::path::find_bucket_key;
 use super::{usage_error, Console, EXIT_FAILED, EXIT_SERVICE};
 
@@ -121,7 +121,7 @@ pub(super) async fn run(args: &[String], s3: &rboto_s3::Client, console: &mut Co
         }
     };
     if let Err(e) = result {
-        console.eprint(&format!("\n{e}\n"));
+        console.eprint(&format!("\n{}\n", client_error(&e)));
         return EXIT_SERVICE;
     }
     if args.flag("summarize") {

@@ -94,7 +94,9 @@ const USAGE: &str = "usage: rboto s3 <ls|cp|mb|rb|rm|presign> [<path> ...] [opti
 /// [`run`] printing to `console`.
 pub async fn run_with(args: &[String], config: &rboto::Config, console: &mut Console<'_>) -> i32 {
     let Some((command, rest)) = args.split_first() else {
-        console.eprint(&format!("{USAGE}\nrboto: error: the following arguments are required: command\n"));
+        console.eprint(&format!(
+            "{USAGE}\nrboto: error: the following arguments are required: command\n"
+        ));
         return EXIT_USAGE;
     };
     let client = rboto_s3::Client::new(config);
@@ -115,10 +117,15 @@ pub async fn run_with(args: &[String], config: &rboto::Config, console: &mut Con
     }
 }
 
-/// Reports a command-line error as argparse does, with the exit code for it.
+/// Reports a command-line error as the AWS CLI does (exit status 252, as v2): unknown
+/// options on their own line, other mistakes as argparse words them after a usage line.
 fn usage_error(console: &mut Console<'_>, command: &str, message: &str) -> i32 {
-    console.eprint(&format!(
-        "usage: rboto s3 {command} [<path> ...] [options]\nrboto: error: {message}\n"
-    ));
+    if message.starts_with("Unknown options:") {
+        console.eprint(&format!("\n{message}\n"));
+    } else {
+        console.eprint(&format!(
+            "usage: rboto s3 {command} [<path> ...] [options]\nrboto: error: {message}\n"
+        ));
+    }
     EXIT_USAGE
 }

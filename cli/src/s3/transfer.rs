@@ -5,7 +5,7 @@
 
 use super::args::{Args, Spec};
 use super::filter::Filter;
-use super::format::{absolute, relative_path};
+use super::format::{absolute, client_error, relative_path};
 use super::path::{basename, Location};
 use super::progress::{Progress, Report};
 use super::{usage_error, Console, SyncWriter, EXIT_OTHER};
@@ -133,11 +133,7 @@ pub(super) async fn cp(args: &[String], s3: &rboto_s3::Client, console: &mut Con
         Err(e) => return usage_error(console, "cp", &e),
     };
     let [src, dest] = args.paths.as_slice() else {
-        return usage_error(
-            console,
-            "cp",
-            "the following arguments are required: paths",
-        );
+        return usage_error(console, "cp", "the following arguments are required: paths");
     };
     let recursive = args.flag("recursive");
     let (src_loc, dest_loc) = (Location::parse(src), Location::parse(dest));
@@ -201,15 +197,20 @@ pub(super) async fn rm(args: &[String], s3: &rboto_s3::Client, console: &mut Con
         Err(e) => return usage_error(console, "rm", &e),
     };
     let [path] = args.paths.as_slice() else {
-        return usage_error(
-            console,
-            "rm",
-            "the following arguments are required: paths",
-        );
+        return usage_error(console, "rm", "the following arguments are required: paths");
     };
     let plan = match Location::parse(path) {
         Location::S3 { .. } => {
-            plan(s3, &args, path, path, args.flag("recursive"), page_size, true).await
+            plan(
+                s3,
+                &args,
+                path,
+                path,
+                args.flag("recursive"),
+                page_size,
+                true,
+            )
+            .await
         }
         _ => Err(Stop::Other(
             "usage: rboto s3 rm <S3Uri>\nError: Invalid argument type".into(),
@@ -228,7 +229,7 @@ pub(super) async fn rm(args: &[String], s3: &rboto_s3::Client, console: &mut Con
                 .send()
                 .await
                 .map(|_| ())
-                .map_err(|e| e.to_string())
+                .map_err(|e| client_error(&e))
         })
     })
     .await
@@ -304,7 +305,7 @@ fn extra_args(args: &Args) -> Result<ExtraArgs, String> {
 /// A transfer error in awscli's words: the S3 error's own message when a request failed.
 fn transfer_message(error: &TransferError) -> String {
     match error.s3_error() {
-        Some(e) => e.to_string(),
+        Some(e) => client_error(e),
         None => error.to_string(),
     }
 }
@@ -324,10 +325,7 @@ async fn run_job(
     let result = match job {
         Job::Upload { path, bucket, key } => {
             if path.is_dir() {
-                return Err(format!(
-                    "[Errno 21] Is a directory: '{}'",
-                    path.display()
-                ));
+                return Err(format!("[Errno 21] Is a directory: '{}'", path.display()));
             }
             tm.upload_file(path, bucket, key)
                 .extra_args(extra)
@@ -349,9 +347,7 @@ async fn run_job(
                 .on_progress(on_progress)
                 .await
         }
-        Job::DownloadStream { bucket, key } => {
-            tm.download(bucket, key, SyncWriter(console)).await
-        }
+        Job::DownloadStream { bucket, key } => tm.download(bucket, key, SyncWriter(console)).await,
         Job::Copy {
             source,
             bucket,
@@ -408,7 +404,10 @@ async fn plan(
                     let rel = path.strip_prefix(&root).unwrap_or(&path);
                     format!("{}{}", dir_prefix(&key), rel.to_string_lossy())
                 } else if key.is_empty() || key.ends_with('/') {
-                    format!("{key}{}", path.file_name().unwrap_or_default().to_string_lossy())
+                    format!(
+                        "{key}{}",
+                        path.file_name().unwrap_or_default().to_string_lossy()
+                    )
                 } else {
                     key.clone()
                 };
@@ -422,8 +421,15 @@ async fn plan(
         }
         (Location::S3 { bucket, key }, dest_loc) => {
             let objects = if recursive || key.is_empty() {
-                list(s3, &bucket, &dir_prefix_if(&key, recursive), page_size, delete, recursive)
-                    .await?
+                list(
+                    s3,
+                    &bucket,
+                    &dir_prefix_if(&key, recursive),
+                    page_size,
+                    delete,
+                    recursive,
+                )
+                .await?
             } else if delete {
                 vec![(key.clone(), 0)]
             } else {
@@ -502,7 +508,9 @@ fn filter_root(path: &str, recursive: bool) -> String {
                 None => (rest.to_owned(), String::new()),
             };
             if !recursive && !key.ends_with('/') {
-                key = key.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_owned());
+                key = key
+                    .rsplit_once('/')
+                    .map_or(String::new(), |(d, _)| d.to_owned());
             }
             format!("{bucket}/{key}")
         }
@@ -581,10 +589,7 @@ fn skip_warning(path: &Path) -> Option<String> {
     } else {
         return None;
     };
-    Some(format!(
-        "warning: Skipping file {}. {why}",
-        path.display()
-    ))
+    Some(format!("warning: Skipping file {}. {why}", path.display()))
 }
 
 #[cfg(unix)]
@@ -611,7 +616,7 @@ async fn head(s3: &rboto_s3::Client, bucket: &str, key: &str) -> Result<u64, Sto
                  does not exist"
             )))
         }
-        Err(e) => Err(Stop::Fatal(e.to_string())),
+        Err(e) => Err(Stop::Fatal(client_error(&e))),
     }
 }
 
@@ -636,7 +641,7 @@ async fn list(
     }
     let mut out = Vec::new();
     while let Some(page) = pages.next_page().await {
-        let page = page.map_err(|e| Stop::Fatal(e.to_string()))?;
+        let page = page.map_err(|e| Stop::Fatal(client_error(&e)))?;
         for object in page.contents.unwrap_or_default() {
             let key = object.key.unwrap_or_default();
             let size = object.size.unwrap_or(0).max(0) as u64;
