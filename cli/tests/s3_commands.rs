@@ -89,6 +89,16 @@ async fn s3_commands_print_as_the_aws_cli() {
         "{}",
         r.err
     );
+    // The type awscli guesses from the name (its `s3api head-object` shows `text/plain`).
+    let client = rboto_s3::Client::new(&config);
+    let head = client
+        .head_object()
+        .bucket("bkt")
+        .key("a.txt")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.content_type.as_deref(), Some("text/plain"));
 
     // S3 listing order: `sub-file.txt` before `sub/` ('-' < '/').
     let r = s3(&config, &["cp", "tree", "s3://bkt/pre", "--recursive"]).await;

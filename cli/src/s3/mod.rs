@@ -9,15 +9,17 @@
 //!   only when standard output is a terminal; awscli prints it to a pipe too;
 //! - transfers of a recursive command run one after another, so lines come in listing order
 //!   (awscli runs ten at once and prints them as they finish);
-//! - `s3 ls` dates are UTC, not local time; uploads get no `Content-Type` guessed from the
-//!   file name; `--include`/`--exclude`, `--dryrun`, `--quiet`, `--only-show-errors` are
-//!   supported, other transfer options (`--acl`, `--sse`, `--metadata`, `sync`, `mv`) are not.
+//! - `s3 ls` dates are UTC, not local time; `--include`/`--exclude`, `--dryrun`, `--quiet`,
+//!   `--only-show-errors`, `--content-type` (else guessed from the file name as awscli does)
+//!   and the other `Content-*` options are supported; `--acl`, `--sse`, `--metadata`,
+//!   `sync` and `mv` are not.
 
 mod args;
 mod bucket;
 mod filter;
 mod format;
 mod ls;
+mod mime;
 mod path;
 mod progress;
 mod transfer;

@@ -178,11 +178,13 @@ pub(super) async fn cp(args: &[String], s3: &rboto_s3::Client, console: &mut Con
         Ok(e) => e,
         Err(e) => return usage_error(console, "cp", &e),
     };
+    // awscli names an upload's type from its file name unless told not to or given one.
+    let guess = !args.flag("no-guess-mime-type") && args.value("content-type").is_none();
     let tm = TransferManager::new(s3.clone());
     execute(plan, &args, console, |job, console, progress| {
         let tm = tm.clone();
         let extra = extra.clone();
-        Box::pin(async move { run_job(&tm, job, extra, console, progress).await })
+        Box::pin(async move { run_job(&tm, job, extra, guess, console, progress).await })
     })
     .await
 }
@@ -314,6 +316,7 @@ async fn run_job(
     tm: &TransferManager,
     job: &Job,
     extra: ExtraArgs,
+    guess_type: bool,
     console: &mut Console<'_>,
     progress: Option<Progress>,
 ) -> Result<(), String> {
@@ -327,6 +330,13 @@ async fn run_job(
             if path.is_dir() {
                 return Err(format!("[Errno 21] Is a directory: '{}'", path.display()));
             }
+            let guessed = guess_type
+                .then(|| super::mime::guess(&path.to_string_lossy()))
+                .flatten();
+            let extra = match guessed {
+                Some(content_type) => extra.content_type(content_type),
+                None => extra,
+            };
             tm.upload_file(path, bucket, key)
                 .extra_args(extra)
                 .on_progress(on_progress)
