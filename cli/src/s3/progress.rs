@@ -181,3 +181,50 @@ impl Report {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(total_bytes: u64, files_total: usize) -> Line {
+        Line {
+            total_bytes,
+            done_bytes: 0,
+            current: 0,
+            files_total,
+            files_done: 0,
+            started: Instant::now(),
+            length: 0,
+        }
+    }
+
+    #[test]
+    fn progress_text_as_awscli() {
+        let mut l = line(2048, 3);
+        l.done_bytes = 1024;
+        l.files_done = 1;
+        let text = l.text();
+        assert!(
+            text.starts_with("Completed 1.0 KiB/2.0 KiB (")
+                && text.ends_with("/s) with 2 file(s) remaining"),
+            "{text}"
+        );
+        let mut empty = line(0, 2);
+        empty.files_done = 1;
+        assert_eq!(empty.text(), "Completed 1 file(s) with 1 file(s) remaining");
+    }
+
+    #[test]
+    fn lines_after_progress_cover_it() {
+        let args = Args::default();
+        let mut report = Report::new(&args, false, 2, 10);
+        report.line.lock().unwrap().length = 40;
+        let (padded, more) = report.finish(5, "upload: ./a to s3://b/a");
+        assert_eq!(padded.len(), 41);
+        assert!(padded.ends_with(" \n"));
+        assert!(more);
+        let (padded, more) = report.finish(5, "upload: ./b to s3://b/b");
+        assert_eq!(padded, "upload: ./b to s3://b/b\n");
+        assert!(!more);
+    }
+}

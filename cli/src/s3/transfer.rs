@@ -430,6 +430,13 @@ async fn plan(
             }
         }
         (Location::S3 { bucket, key }, dest_loc) => {
+            // awscli makes the destination directory of a recursive download up front, so it
+            // exists even when nothing is downloaded.
+            if let (true, Location::Local(local)) = (recursive, &dest_loc) {
+                let dir = absolute(Path::new(local));
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| Stop::Other(format!("{e}: '{}'", dir.display())))?;
+            }
             let objects = if recursive || key.is_empty() {
                 list(
                     s3,
