@@ -20,7 +20,7 @@
 
 mod parser;
 
-use rboto::__private::schema::{Kind, Shape};
+use rboto::__private::schema::{Kind, Shape, SHAPE_STREAMING};
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -519,7 +519,53 @@ fn unpack_scalar(shape: &Shape, text: &str) -> Result<Value, ShorthandError> {
         Kind::Boolean => Ok(Value::Bool(
             !text.eq_ignore_ascii_case("false") && !text.is_empty(),
         )),
+        // A streaming blob (`s3api put-object --body`) is the path of a file to send: the
+        // path is returned, `~` and `$VAR` expanded, for the caller to open; awscli checks it
+        // is a file first.
+        Kind::Blob if shape.has(SHAPE_STREAMING) => {
+            let path = expand_path(text);
+            if std::path::Path::new(&path).is_file() {
+                Ok(Value::String(path))
+            } else {
+                Err(ShorthandError::param(
+                    "Blob values must be a path to a file.",
+                ))
+            }
+        }
         _ => Ok(value),
+    }
+}
+
+/// `~` and `$VAR` in a path, as awscli expands them (`os.path.expandvars`, `expanduser`).
+fn expand_path(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (name, tail) = match after.strip_prefix('{').and_then(|a| a.split_once('}')) {
+            Some((name, tail)) => (name, tail),
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], &after[end..])
+            }
+        };
+        match std::env::var(name) {
+            Ok(v) if !name.is_empty() => out.push_str(&v),
+            // Unknown variables are left as written.
+            _ => out.push_str(&rest[i..rest.len() - tail.len()]),
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    match out.strip_prefix('~') {
+        Some(tail) if tail.is_empty() || tail.starts_with('/') => match std::env::var("HOME") {
+            Ok(home) => format!("{home}{tail}"),
+            Err(_) => out,
+        },
+        _ => out,
     }
 }
 

@@ -461,14 +461,19 @@ fn render_section(section: &Section, max_width: usize, out: &mut String) {
 mod tests {
     use super::*;
 
-    /// Every fixture of `tests/data/format-cases.json`, against awscli 1.46.3's
+    /// Every fixture of `tests/data/format-cases.json` (chosen shapes) and
+    /// `random-format-cases.json` (150 random values), against awscli 1.46.3's
     /// `TableFormatter` (not a terminal: 80 columns, no colour).
     #[test]
     fn matches_awscli_table_formatter() {
-        let cases: Value =
+        let fixed: Value =
             serde_json::from_str(include_str!("../../tests/data/format-cases.json")).unwrap();
+        let random: Value =
+            serde_json::from_str(include_str!("../../tests/data/random-format-cases.json"))
+                .unwrap();
         let mut checked = 0;
-        for case in cases.as_array().unwrap() {
+        let cases = fixed.as_array().unwrap().iter();
+        for case in cases.chain(random.as_array().unwrap()) {
             let name = case["name"].as_str().unwrap();
             let title = case["title"].as_str().unwrap();
             let mut out = String::new();
@@ -482,7 +487,7 @@ mod tests {
             }
             checked += 1;
         }
-        assert!(checked >= 10);
+        assert!(checked >= 150, "{checked}");
     }
 
     #[test]
