@@ -257,7 +257,11 @@ impl Aggregate {
             let Some(value) = get_path(&page, key).filter(|v| !v.is_null()).cloned() else {
                 continue;
             };
-            let existing = get_path(&Value::Object(self.result.clone()), key).cloned();
+            let existing = match key.split_once('.') {
+                None => self.result.get(*key),
+                Some((head, tail)) => self.result.get(head).and_then(|v| get_path(v, tail)),
+            }
+            .cloned();
             let merged = match (existing, value) {
                 (None, v) => v,
                 (Some(Value::Array(mut a)), Value::Array(b)) => {
