@@ -18,6 +18,7 @@ pub struct Custom {
     /// Where the streaming output body goes (`get-object … outfile`).
     pub outfile: Option<String>,
     streaming_output: bool,
+    output_member: Option<&'static str>,
     streaming_inputs: Vec<&'static str>,
     count: bool,
     run_instances: bool,
@@ -96,15 +97,16 @@ pub fn adjust(
             op_cli,
             "create-network-acl-entry" | "replace-network-acl-entry"
         );
-    // A streaming blob output is written to a positional file (awscli's StreamingOutputArgument).
-    if operation
-        .output
-        .members()
-        .iter()
-        .any(|m| m.has(STREAMING) || m.target().has(crate::schema::SHAPE_STREAMING))
-    {
+    // A blob payload output (streaming or not: botocore's `has_streaming_output`, as for
+    // `lambda invoke`) is written to a positional file (awscli's StreamingOutputArgument).
+    if let Some(m) = operation.output.members().iter().find(|m| {
+        m.has(STREAMING)
+            || m.target().has(crate::schema::SHAPE_STREAMING)
+            || (m.has(crate::schema::PAYLOAD) && matches!(m.target().kind, Kind::Blob))
+    }) {
         custom.positional = 1;
         custom.streaming_output = true;
+        custom.output_member = Some(m.name);
     }
     custom.streaming_inputs = operation
         .input
@@ -372,25 +374,40 @@ fn security_group_permissions(parsed: &mut Parsed) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Writes a streaming output body to `path` (`get-object … outfile`).
-pub async fn write_body(out: &mut crate::dynamic::Output, path: &str) -> Result<(), CliError> {
+/// The output JSON of a call, with a blob payload written to the `outfile` the command was
+/// given (`get-object … outfile`, `lambda invoke … outfile`) and left out of the JSON.
+pub async fn finish_output(
+    out: &mut crate::dynamic::Output,
+    custom: &Custom,
+    options: &crate::dynamic::JsonOptions,
+) -> Result<Value, CliError> {
     use tokio::io::AsyncWriteExt;
-    let Some(mut body) = out.take_body() else {
-        return Ok(());
+    let Some(path) = &custom.outfile else {
+        return Ok(out.to_json(options));
     };
-    let mut file = tokio::fs::File::create(path)
-        .await
-        .map_err(|e| CliError::other(format!("{path}: {e}")))?;
-    while let Some(chunk) = body.next_chunk().await {
-        let chunk = chunk.map_err(|e| CliError::other(e.to_string()))?;
-        file.write_all(&chunk)
-            .await
-            .map_err(|e| CliError::other(format!("{path}: {e}")))?;
+    let io = |e: std::io::Error| CliError::other(format!("{path}: {e}"));
+    let mut file = tokio::fs::File::create(path).await.map_err(io)?;
+    if let Some(mut body) = out.take_body() {
+        while let Some(chunk) = body.next_chunk().await {
+            let chunk = chunk.map_err(|e| CliError::other(e.to_string()))?;
+            file.write_all(&chunk).await.map_err(io)?;
+        }
+        file.flush().await.map_err(io)?;
+        return Ok(out.to_json(options));
     }
-    file.flush()
-        .await
-        .map_err(|e| CliError::other(format!("{path}: {e}")))?;
-    Ok(())
+    // A payload the runtime read whole: its base64 text in the JSON.
+    let mut json = out.to_json(options);
+    if let (Some(member), Value::Object(map)) = (custom.output_member, &mut json) {
+        if let Some(Value::String(text)) = map.remove(member) {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|e| CliError::other(format!("{member}: {e}")))?;
+            file.write_all(&bytes).await.map_err(io)?;
+        }
+    }
+    file.flush().await.map_err(io)?;
+    Ok(json)
 }
 
 #[cfg(test)]
