@@ -10,9 +10,12 @@ use serde_json::json;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+/// The models read so far, by service name.
+type Models = std::sync::Mutex<Vec<(&'static str, Arc<Model>)>>;
+
 /// Each service's model is read once per test binary (reading leaks the schema, on purpose).
 fn model(service: &'static str) -> Arc<Model> {
-    static MODELS: OnceLock<std::sync::Mutex<Vec<(&'static str, Arc<Model>)>>> = OnceLock::new();
+    static MODELS: OnceLock<Models> = OnceLock::new();
     let models = MODELS.get_or_init(Default::default);
     let mut models = models.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, m)) = models.iter().find(|(name, _)| *name == service) {
