@@ -3,7 +3,7 @@
 //! Tags[0].Key, value: 1, type: <class 'int'>, valid types: <class 'str'>`), since that is
 //! what a user of the AWS CLI knows.
 
-use crate::schema::{Kind, Shape, IDEMPOTENCY_TOKEN, REQUIRED};
+use crate::schema::{Kind, Member, Shape, IDEMPOTENCY_TOKEN, JSON_VALUE, REQUIRED};
 use crate::types::{Blob, Body, DateTime, Document, Number};
 use crate::value::Value;
 use serde_json::Value as J;
@@ -148,6 +148,16 @@ impl Converter {
         Value::Bool(false)
     }
 
+    /// The value of member `m`. A `jsonvalue` string member takes any JSON, as botocore
+    /// `json.dumps` it (JSON text given as a string is sent as it is).
+    fn member(&mut self, m: &'static Member, v: &J, path: &str, depth: usize) -> Value {
+        match v {
+            J::String(_) | J::Null => self.convert(m.target(), v, path, depth),
+            v if m.has(JSON_VALUE) => Value::Document(document(v)),
+            v => self.convert(m.target(), v, path, depth),
+        }
+    }
+
     fn convert(&mut self, shape: &'static Shape, v: &J, path: &str, depth: usize) -> Value {
         if depth > MAX_DEPTH {
             self.problems.push(format!(
@@ -165,16 +175,14 @@ impl Converter {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, x)| {
-                        self.convert(item.target(), x, &format!("{path}[{i}]"), depth + 1)
-                    })
+                    .map(|(i, x)| self.member(item, x, &format!("{path}[{i}]"), depth + 1))
                     .collect(),
             ),
             (Kind::Map(_, value), J::Object(members)) => Value::Map(
                 members
                     .iter()
                     .map(|(k, x)| {
-                        let x = self.convert(value.target(), x, &format!("{path}.{k}"), depth + 1);
+                        let x = self.member(value, x, &format!("{path}.{k}"), depth + 1);
                         (k.clone(), x)
                     })
                     .collect(),
@@ -247,9 +255,8 @@ impl Converter {
         let mut slots: Vec<Option<Value>> = members.iter().map(|_| None).collect();
         for (key, v) in input {
             if let Some(i) = members.iter().position(|m| m.name == key) {
-                let target = members[i].target();
+                let value = self.member(&members[i], v, &format!("{path}.{key}"), depth + 1);
                 let streaming = members[i].is_streaming();
-                let value = self.convert(target, v, &format!("{path}.{key}"), depth + 1);
                 slots[i] = Some(match value {
                     // A streaming member whose target is not marked streaming itself.
                     Value::Blob(b) if streaming => Value::Body(Body::from(b.into_inner())),
