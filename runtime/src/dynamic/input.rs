@@ -135,6 +135,24 @@ fn document(v: &J) -> Document {
     }
 }
 
+/// A timestamp as botocore's `parse_to_aware_datetime` reads one: epoch seconds, ISO 8601
+/// (also just a date, a space for the `T`, or minutes without seconds, as dateutil allows),
+/// or an HTTP date; without a zone it is UTC.
+fn parse_timestamp(text: &str) -> Option<DateTime> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_any(text) {
+        return Some(t);
+    }
+    let (date, time) = text.split_once(['T', ' ']).unwrap_or((text, "00:00:00"));
+    let mut time = time.trim().to_string();
+    let after_minutes = time.as_bytes().get(5).copied();
+    // `HH:MM` is ASCII; anything else there is not a time (and must not split a character).
+    if time.len() >= 5 && time.is_char_boundary(5) && after_minutes != Some(b':') {
+        time.insert_str(5, ":00");
+    }
+    DateTime::parse_iso8601(&format!("{date}T{time}")).ok()
+}
+
 impl Converter {
     fn invalid_type(&mut self, shape: &Shape, v: &J, path: &str) -> Value {
         let mut shown = String::new();
@@ -216,9 +234,9 @@ impl Converter {
             (Kind::Timestamp, J::Number(n)) => {
                 Value::Timestamp(DateTime::from_secs_f64(n.as_f64().unwrap_or_default()))
             }
-            (Kind::Timestamp, J::String(s)) => match DateTime::parse_any(s.trim()) {
-                Ok(t) => Value::Timestamp(t),
-                Err(_) => self.invalid_type(shape, v, path),
+            (Kind::Timestamp, J::String(s)) => match parse_timestamp(s) {
+                Some(t) => Value::Timestamp(t),
+                None => self.invalid_type(shape, v, path),
             },
             _ => self.invalid_type(shape, v, path),
         }
@@ -276,5 +294,32 @@ impl Converter {
             }
         }
         Value::Struct(slots)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_timestamp;
+
+    #[test]
+    fn timestamps_read_as_botocore_reads_them() {
+        let secs = |s: &str| parse_timestamp(s).map(|t| (t.secs(), t.subsec_nanos()));
+        // 2024-01-02T03:04:05Z
+        let t = 1_704_164_645;
+        assert_eq!(secs("2024-01-02T03:04:05Z"), Some((t, 0)));
+        assert_eq!(secs("2024-01-02T03:04:05"), Some((t, 0)));
+        assert_eq!(secs("2024-01-02 03:04:05"), Some((t, 0)));
+        assert_eq!(secs("2024-01-02T04:04:05+01:00"), Some((t, 0)));
+        assert_eq!(secs("2024-01-02T03:04:05.250Z"), Some((t, 250_000_000)));
+        assert_eq!(secs("1704164645"), Some((t, 0)));
+        assert_eq!(secs("Tue, 02 Jan 2024 03:04:05 GMT"), Some((t, 0)));
+        assert_eq!(secs("2024-01-02"), Some((t - 3 * 3600 - 4 * 60 - 5, 0)));
+        assert_eq!(secs("2024-01-02T03:04"), Some((t - 5, 0)));
+        assert_eq!(secs("2024-01-02T03:04Z"), Some((t - 5, 0)));
+        assert_eq!(secs("yesterday"), None);
+        assert_eq!(secs("2024-13-02"), None);
+        assert_eq!(secs(""), None);
+        assert_eq!(secs("2024-01-02Téééé"), None);
+        assert_eq!(secs("2024-01-02T0é"), None);
     }
 }
