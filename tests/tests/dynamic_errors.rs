@@ -167,3 +167,19 @@ async fn unknown_and_missing_members() {
     );
     assert!(!msg.contains("ClientToken"), "{msg}");
 }
+
+/// The client's futures can be spawned on a multi-threaded runtime.
+#[test]
+fn futures_are_send() {
+    fn send<T: Send>(_: T) {}
+    let ddb = client("dynamodb", true);
+    send(ddb.call("ListTables", json!({})));
+    send(ddb.wait("TableExists", json!({}), None, None));
+    let mut pages = ddb.paginate("ListTables", json!({}));
+    send(pages.next_page());
+    send(
+        ddb.paginate("ListTables", json!({}))
+            .collect_json(&Default::default()),
+    );
+    send(ddb.clone());
+}
