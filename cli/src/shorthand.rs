@@ -19,6 +19,7 @@
 //! [`parse_argument_for`].
 
 mod parser;
+mod pyjson;
 
 use rboto::__private::schema::{Kind, Shape, SHAPE_STREAMING};
 use serde_json::{Map, Value};
@@ -569,51 +570,13 @@ fn expand_path(text: &str) -> String {
     }
 }
 
+/// A JSON argument; when it is malformed, Python's own message says where (serde_json's is
+/// kept for what Python accepts and serde_json does not, such as `NaN`).
 fn parse_json(text: &str) -> Result<Value, ShorthandError> {
-    serde_json::from_str(text).map_err(|e| {
-        ShorthandError::param(format!(
-            "Invalid JSON: {}\nJSON received: {text}",
-            json_error(text, &e)
-        ))
+    serde_json::from_str(text).map_err(|e: serde_json::Error| {
+        let why = pyjson::error(text).unwrap_or_else(|| e.to_string());
+        ShorthandError::param(format!("Invalid JSON: {why}\nJSON received: {text}"))
     })
-}
-
-/// serde_json's error in the words of Python's `json` module for the common errors
-/// (`Expecting value: line 1 column 2 (char 1)`); serde_json's own words otherwise.
-fn json_error(text: &str, error: &serde_json::Error) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    // serde_json's 1-based line and column of the failing character, as a character index.
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(error.line().saturating_sub(1))
-        .map(|l| l.chars().count())
-        .sum();
-    let mut pos = (line_start + error.column().saturating_sub(1)).min(chars.len());
-    let message = error.to_string();
-    let what = if message.starts_with("expected value") {
-        "Expecting value"
-    } else if message.starts_with("expected ident") {
-        // serde_json fails inside a word such as `not`; Python at the word's start.
-        while pos > 0 && chars[pos - 1].is_ascii_alphabetic() {
-            pos -= 1;
-        }
-        "Expecting value"
-    } else if message.starts_with("EOF while parsing a value") {
-        pos = chars.len();
-        "Expecting value"
-    } else if message.starts_with("key must be a string") {
-        "Expecting property name enclosed in double quotes"
-    } else if message.starts_with("trailing characters") {
-        "Extra data"
-    } else {
-        return message;
-    };
-    let line = chars[..pos].iter().filter(|&&c| c == '\n').count() + 1;
-    let column = match chars[..pos].iter().rposition(|&c| c == '\n') {
-        Some(newline) => pos - newline,
-        None => pos + 1,
-    };
-    format!("{what}: line {line} column {column} (char {pos})")
 }
 
 #[cfg(test)]
