@@ -21,6 +21,7 @@ mod format;
 mod ls;
 mod mime;
 mod path;
+mod plan;
 mod progress;
 mod transfer;
 
