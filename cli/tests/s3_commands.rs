@@ -188,6 +188,10 @@ async fn s3_commands_print_as_the_aws_cli() {
     let r = s3(&config, &["cp", "s3://bkt/pre/one.txt", "tree/"]).await;
     assert_eq!(r.out, "download: s3://bkt/pre/one.txt to tree/one.txt\n");
 
+    // To standard output: the bytes alone, no line about it.
+    let r = s3(&config, &["cp", "s3://bkt/a.txt", "-"]).await;
+    assert_eq!((r.code, r.out.as_str(), r.err.as_str()), (0, "hello", ""));
+
     let r = s3(&config, &["cp", "s3://bkt/missing.txt", "."]).await;
     assert_eq!((r.code, r.out.as_str()), (1, ""));
     assert_eq!(
@@ -263,6 +267,14 @@ async fn s3_commands_print_as_the_aws_cli() {
     assert_eq!(
         r.out,
         "delete: s3://bkt/txt/one.txt\ndelete: s3://bkt/txt/sub-file.txt\n"
+    );
+
+    let r = s3(&config, &["rm", "s3://no-such-bucket/k"]).await;
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.err,
+        "delete failed: s3://no-such-bucket/k An error occurred (NoSuchBucket) when calling \
+         the DeleteObject operation: The specified bucket does not exist\n"
     );
 
     let r = s3(&config, &["rb", "s3://bkt"]).await;
