@@ -245,6 +245,75 @@ async fn s3_commands_print_as_the_aws_cli() {
         r.err
     );
 
+    // Object settings: metadata in shorthand, `--sse` without a value (AES256), a type; a
+    // copy with new metadata replaces the source's.
+    let r = s3(
+        &config,
+        &[
+            "cp",
+            "a.txt",
+            "s3://bkt/meta.txt",
+            "--metadata",
+            "k=v,k2=v2",
+            "--sse",
+            "--content-type",
+            "text/x-test",
+        ],
+    )
+    .await;
+    assert_eq!(r.out, "upload: ./a.txt to s3://bkt/meta.txt\n", "{}", r.err);
+    let head = client
+        .head_object()
+        .bucket("bkt")
+        .key("meta.txt")
+        .send()
+        .await
+        .unwrap();
+    let meta = head.metadata.clone().unwrap_or_default();
+    assert_eq!(
+        (meta.get("k").map(String::as_str), meta.len()),
+        (Some("v"), 2)
+    );
+    assert_eq!(head.content_type.as_deref(), Some("text/x-test"));
+    assert_eq!(
+        head.server_side_encryption.as_ref().map(|s| s.as_str()),
+        Some("AES256")
+    );
+    let r = s3(
+        &config,
+        &[
+            "cp",
+            "s3://bkt/meta.txt",
+            "s3://bkt/meta2.txt",
+            "--metadata",
+            "{\"k\": \"new\"}",
+        ],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.err);
+    let head = client
+        .head_object()
+        .bucket("bkt")
+        .key("meta2.txt")
+        .send()
+        .await
+        .unwrap();
+    let meta = head.metadata.unwrap_or_default();
+    assert_eq!(
+        (meta.get("k").map(String::as_str), meta.len()),
+        (Some("new"), 1)
+    );
+    let r = s3(&config, &["rm", "s3://bkt/meta.txt"]).await;
+    assert_eq!(r.code, 0);
+    let r = s3(&config, &["rm", "s3://bkt/meta2.txt"]).await;
+    assert_eq!(r.code, 0);
+    let r = s3(&config, &["cp", "a.txt", "s3://bkt/x", "--metadata", "k"]).await;
+    assert_eq!(r.code, 252);
+    assert_eq!(
+        r.err,
+        "\nError parsing parameter '--metadata': Expected: '=', received: 'EOF' for input:\nk\n ^\n"
+    );
+
     let r = s3(&config, &["cp", "a.txt", "s3://bkt/dry.txt", "--dryrun"]).await;
     assert_eq!(r.out, "(dryrun) upload: ./a.txt to s3://bkt/dry.txt\n");
 

@@ -8,7 +8,10 @@ use super::path::Location;
 use super::plan::{plan, Plan, Stop};
 use super::progress::{Progress, Report};
 use super::{usage_error, Console, SyncWriter, EXIT_OTHER};
+use rboto::__private::schema::{Kind, Member, Shape};
+use rboto_s3::types::{ChecksumAlgorithm, MetadataDirective, ServerSideEncryption};
 use rboto_s3_transfer::{ExtraArgs, TransferError, TransferManager};
+use serde_json::Value;
 use std::path::PathBuf;
 
 const CP_SPEC: Spec = Spec {
@@ -31,14 +34,20 @@ const CP_SPEC: Spec = Spec {
         "content-language",
         "storage-class",
         "expected-size",
+        "metadata",
+        "metadata-directive",
+        "sse-kms-key-id",
+        "checksum-algorithm",
     ],
     repeated: &["include", "exclude"],
+    optional: &[("sse", "AES256", &["AES256", "aws:kms"])],
 };
 
 const RM_SPEC: Spec = Spec {
     flags: &["recursive", "dryrun", "quiet", "only-show-errors"],
     options: &["page-size"],
     repeated: &["include", "exclude"],
+    optional: &[],
 };
 
 /// One transfer or deletion.
@@ -266,8 +275,46 @@ where
     report.exit_code()
 }
 
+/// `--metadata`'s shape (awscli's `map` of strings), for the shorthand reader.
+static META_STRING: Shape = Shape::scalar("MetadataValue", Kind::String);
+static META_ENTRY: Member = Member::item(&META_STRING);
+static METADATA: Shape = Shape::map("Metadata", &META_ENTRY, &META_ENTRY);
+
 fn extra_args(args: &Args) -> Result<ExtraArgs, String> {
     let mut extra = ExtraArgs::new();
+    if let Some(v) = args.value("metadata") {
+        let parsed = crate::shorthand::parse_argument(&METADATA, &[v.to_owned()])
+            .map_err(|e| e.for_parameter("--metadata"))?;
+        let Value::Object(map) = parsed else {
+            return Err(format!(
+                "Error parsing parameter '--metadata': Invalid JSON:\n{v}"
+            ));
+        };
+        for (key, value) in map {
+            let Value::String(value) = value else {
+                return Err(format!(
+                    "Invalid type for parameter Metadata.{key}, value: {value}, valid types: \
+                     <class 'str'>"
+                ));
+            };
+            extra = extra.metadata(key, value);
+        }
+    }
+    if let Some(v) = args.value("metadata-directive") {
+        extra = extra.metadata_directive(MetadataDirective::from(v));
+    } else if extra.metadata.is_some() {
+        // New metadata on a copy replaces the source's (awscli fills this in).
+        extra = extra.metadata_directive(MetadataDirective::Replace);
+    }
+    if let Some(v) = args.value("sse") {
+        extra = extra.server_side_encryption(ServerSideEncryption::from(v));
+    }
+    if let Some(v) = args.value("sse-kms-key-id") {
+        extra = extra.ssekms_key_id(v);
+    }
+    if let Some(v) = args.value("checksum-algorithm") {
+        extra = extra.checksum_algorithm(ChecksumAlgorithm::from(v));
+    }
     if let Some(v) = args.value("content-type") {
         extra = extra.content_type(v);
     }
