@@ -149,6 +149,27 @@ async fn s3_commands_print_as_the_aws_cli() {
          Total Objects: 4\n   Total Size: 2.0 KiB\n"
     );
 
+    // Page by page, the same lines.
+    let paged = s3(
+        &config,
+        &[
+            "ls",
+            "s3://bkt",
+            "--recursive",
+            "--human-readable",
+            "--summarize",
+            "--page-size",
+            "1",
+        ],
+    )
+    .await;
+    assert_eq!(
+        (paged.code, paged.out.as_str()),
+        (0, r.out.as_str()),
+        "{}",
+        paged.err
+    );
+
     // A prefix matching nothing exits 1; a missing bucket is the service's error.
     let r = s3(&config, &["ls", "s3://bkt/nothing"]).await;
     assert_eq!((r.code, r.out.as_str()), (1, ""));
