@@ -149,6 +149,27 @@ async fn s3_commands_print_as_the_aws_cli() {
          Total Objects: 4\n   Total Size: 2.0 KiB\n"
     );
 
+    // Page by page, the same lines.
+    let paged = s3(
+        &config,
+        &[
+            "ls",
+            "s3://bkt",
+            "--recursive",
+            "--human-readable",
+            "--summarize",
+            "--page-size",
+            "1",
+        ],
+    )
+    .await;
+    assert_eq!(
+        (paged.code, paged.out.as_str()),
+        (0, r.out.as_str()),
+        "{}",
+        paged.err
+    );
+
     // A prefix matching nothing exits 1; a missing bucket is the service's error.
     let r = s3(&config, &["ls", "s3://bkt/nothing"]).await;
     assert_eq!((r.code, r.out.as_str()), (1, ""));
@@ -187,6 +208,10 @@ async fn s3_commands_print_as_the_aws_cli() {
     assert_eq!(std::fs::read(dir.join("out/sub/two.log")).unwrap(), b"22");
     let r = s3(&config, &["cp", "s3://bkt/pre/one.txt", "tree/"]).await;
     assert_eq!(r.out, "download: s3://bkt/pre/one.txt to tree/one.txt\n");
+
+    // To standard output: the bytes alone, no line about it.
+    let r = s3(&config, &["cp", "s3://bkt/a.txt", "-"]).await;
+    assert_eq!((r.code, r.out.as_str(), r.err.as_str()), (0, "hello", ""));
 
     let r = s3(&config, &["cp", "s3://bkt/missing.txt", "."]).await;
     assert_eq!((r.code, r.out.as_str()), (1, ""));
@@ -241,6 +266,75 @@ async fn s3_commands_print_as_the_aws_cli() {
         r.err
     );
 
+    // Object settings: metadata in shorthand, `--sse` without a value (AES256), a type; a
+    // copy with new metadata replaces the source's.
+    let r = s3(
+        &config,
+        &[
+            "cp",
+            "a.txt",
+            "s3://bkt/meta.txt",
+            "--metadata",
+            "k=v,k2=v2",
+            "--sse",
+            "--content-type",
+            "text/x-test",
+        ],
+    )
+    .await;
+    assert_eq!(r.out, "upload: ./a.txt to s3://bkt/meta.txt\n", "{}", r.err);
+    let head = client
+        .head_object()
+        .bucket("bkt")
+        .key("meta.txt")
+        .send()
+        .await
+        .unwrap();
+    let meta = head.metadata.clone().unwrap_or_default();
+    assert_eq!(
+        (meta.get("k").map(String::as_str), meta.len()),
+        (Some("v"), 2)
+    );
+    assert_eq!(head.content_type.as_deref(), Some("text/x-test"));
+    assert_eq!(
+        head.server_side_encryption.as_ref().map(|s| s.as_str()),
+        Some("AES256")
+    );
+    let r = s3(
+        &config,
+        &[
+            "cp",
+            "s3://bkt/meta.txt",
+            "s3://bkt/meta2.txt",
+            "--metadata",
+            "{\"k\": \"new\"}",
+        ],
+    )
+    .await;
+    assert_eq!(r.code, 0, "{}", r.err);
+    let head = client
+        .head_object()
+        .bucket("bkt")
+        .key("meta2.txt")
+        .send()
+        .await
+        .unwrap();
+    let meta = head.metadata.unwrap_or_default();
+    assert_eq!(
+        (meta.get("k").map(String::as_str), meta.len()),
+        (Some("new"), 1)
+    );
+    let r = s3(&config, &["rm", "s3://bkt/meta.txt"]).await;
+    assert_eq!(r.code, 0);
+    let r = s3(&config, &["rm", "s3://bkt/meta2.txt"]).await;
+    assert_eq!(r.code, 0);
+    let r = s3(&config, &["cp", "a.txt", "s3://bkt/x", "--metadata", "k"]).await;
+    assert_eq!(r.code, 252);
+    assert_eq!(
+        r.err,
+        "\nError parsing parameter '--metadata': Expected: '=', received: 'EOF' for input:\nk\n ^\n"
+    );
+
     let r = s3(&config, &["cp", "a.txt", "s3://bkt/dry.txt", "--dryrun"]).await;
     assert_eq!(r.out, "(dryrun) upload: ./a.txt to s3://bkt/dry.txt\n");
 
@@ -263,6 +357,14 @@ async fn s3_commands_print_as_the_aws_cli() {
     assert_eq!(
         r.out,
         "delete: s3://bkt/txt/one.txt\ndelete: s3://bkt/txt/sub-file.txt\n"
+    );
+
+    let r = s3(&config, &["rm", "s3://no-such-bucket/k"]).await;
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.err,
+        "delete failed: s3://no-such-bucket/k An error occurred (NoSuchBucket) when calling \
+         the DeleteObject operation: The specified bucket does not exist\n"
     );
 
     let r = s3(&config, &["rb", "s3://bkt"]).await;

@@ -239,7 +239,8 @@ pub(crate) fn python_float(f: f64) -> String {
     }
 }
 
-fn python_str_repr(s: &str) -> String {
+/// Python's `repr()` of a text: `'a'`, or `"it's"` when it holds a `'` and no `"`.
+pub(crate) fn python_str_repr(s: &str) -> String {
     // Python quotes with ' unless the text holds a ' and no ".
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'

@@ -10,6 +10,9 @@ pub(super) struct Spec {
     /// Options with a value (`--page-size 10`); those in `repeated` may be given many times.
     pub options: &'static [&'static str],
     pub repeated: &'static [&'static str],
+    /// Options whose value may be left out (argparse's `nargs='?'`): (name, value when left
+    /// out, the values it takes). `--sse` alone is `--sse AES256`.
+    pub optional: &'static [(&'static str, &'static str, &'static [&'static str])],
 }
 
 /// The parsed command line of a subcommand.
@@ -38,6 +41,30 @@ impl Args {
             };
             if let Some(flag) = spec.flags.iter().find(|f| **f == name) {
                 parsed.flags.push(flag);
+            } else if let Some((option, default, choices)) =
+                spec.optional.iter().find(|(o, _, _)| *o == name)
+            {
+                let value = match inline {
+                    Some(v) => v,
+                    // The next word is the value only when it is one of the choices.
+                    None => match iter.as_slice().first() {
+                        Some(next) if choices.contains(&next.as_str()) => {
+                            iter.next().cloned().unwrap_or_default()
+                        }
+                        _ => default.to_string(),
+                    },
+                };
+                if !choices.contains(&value.as_str()) {
+                    return Err(format!(
+                        "argument --{name}: invalid choice: '{value}' (choose from {})",
+                        choices
+                            .iter()
+                            .map(|c| format!("'{c}'"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+                parsed.values.insert(option, vec![value]);
             } else if let Some(option) = spec
                 .options
                 .iter()
@@ -100,6 +127,7 @@ mod tests {
         flags: &["recursive"],
         options: &["page-size"],
         repeated: &["exclude", "include"],
+        optional: &[("sse", "AES256", &["AES256", "aws:kms"])],
     };
 
     fn parse(args: &[&str]) -> Result<Args, String> {
@@ -122,6 +150,18 @@ mod tests {
         assert!(a.flag("recursive"));
         assert_eq!(a.integer("page-size"), Ok(Some(5)));
         assert_eq!(a.filters, [(false, "*".to_string())]);
+    }
+
+    #[test]
+    fn optional_values() {
+        let a = parse(&["--sse", "s3://b"]).unwrap();
+        assert_eq!((a.value("sse"), a.paths.len()), (Some("AES256"), 1));
+        let a = parse(&["--sse", "aws:kms", "s3://b"]).unwrap();
+        assert_eq!((a.value("sse"), a.paths.len()), (Some("aws:kms"), 1));
+        assert_eq!(
+            parse(&["--sse=nope"]).unwrap_err(),
+            "argument --sse: invalid choice: 'nope' (choose from 'AES256', 'aws:kms')"
+        );
     }
 
     #[test]

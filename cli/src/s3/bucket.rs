@@ -11,6 +11,7 @@ const NO_OPTIONS: Spec = Spec {
     flags: &[],
     options: &[],
     repeated: &[],
+    optional: &[],
 };
 
 /// The one `s3://` path of `mb`/`rb`, as awscli checks it.
@@ -76,6 +77,7 @@ pub(super) async fn rb(args: &[String], s3: &rboto_s3::Client, console: &mut Con
         flags: &["force"],
         options: &[],
         repeated: &[],
+        optional: &[],
     };
     let args = match Args::parse(args, &spec) {
         Ok(a) => a,
@@ -125,6 +127,7 @@ pub(super) async fn presign(
         flags: &[],
         options: &["expires-in"],
         repeated: &[],
+        optional: &[],
     };
     let args = match Args::parse(args, &spec) {
         Ok(a) => a,

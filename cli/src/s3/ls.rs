@@ -14,6 +14,7 @@ const SPEC: Spec = Spec {
         "bucket-region",
     ],
     repeated: &[],
+    optional: &[],
 };
 
 #[derive(Default)]

@@ -9,10 +9,15 @@
 //!   only when standard output is a terminal; awscli prints it to a pipe too;
 //! - transfers of a recursive command run one after another, so lines come in listing order
 //!   (awscli runs ten at once and prints them as they finish);
-//! - `s3 ls` dates are UTC, not local time; `--include`/`--exclude`, `--dryrun`, `--quiet`,
-//!   `--only-show-errors`, `--content-type` (else guessed from the file name as awscli does)
-//!   and the other `Content-*` options are supported; `--acl`, `--sse`, `--metadata`,
-//!   `sync` and `mv` are not.
+//! - `s3 ls` dates are UTC, not local time;
+//! - of `cp`'s options: `--recursive`, `--include`/`--exclude`, `--dryrun`, `--quiet`,
+//!   `--only-show-errors`, `--no-progress`, `--content-type` (else guessed from the file name
+//!   as awscli does), `--cache-control`, `--content-disposition`, `--content-encoding`,
+//!   `--content-language`, `--storage-class`, `--metadata` (shorthand or JSON),
+//!   `--metadata-directive`, `--sse [AES256|aws:kms]`, `--sse-kms-key-id`,
+//!   `--checksum-algorithm`, `--no-follow-symlinks`, `--page-size` are supported; `--acl`,
+//!   `--grants`, `--sse-c*`, `--expires`, `--website-redirect`, `--request-payer`, and the
+//!   `sync`, `mv` and `website` commands are not.
 
 mod args;
 mod bucket;
@@ -21,6 +26,7 @@ mod format;
 mod ls;
 mod mime;
 mod path;
+mod plan;
 mod progress;
 mod transfer;
 
@@ -120,9 +126,10 @@ pub async fn run_with(args: &[String], config: &rboto::Config, console: &mut Con
 }
 
 /// Reports a command-line error as the AWS CLI does (exit status 252, as v2): unknown
-/// options on their own line, other mistakes as argparse words them after a usage line.
+/// options and unreadable parameter values on their own line, other mistakes as argparse
+/// words them after a usage line.
 fn usage_error(console: &mut Console<'_>, command: &str, message: &str) -> i32 {
-    if message.starts_with("Unknown options:") {
+    if message.starts_with("Unknown options:") || message.starts_with("Error parsing parameter") {
         console.eprint(&format!("\n{message}\n"));
     } else {
         console.eprint(&format!(

@@ -18,6 +18,7 @@ run ls
 run cp s3://bkt/a.txt b.txt
 run cp s3://bkt/pre out --recursive
 run cp s3://bkt/pre/one.txt tree/
+run cp s3://bkt/a.txt -
 run cp s3://bkt/missing.txt .
 run cp s3://bkt/a.txt s3://bkt/copy/
 run cp s3://bkt/pre/ s3://bkt/txt --recursive --exclude '*' --include '*.txt'
@@ -26,6 +27,7 @@ run cp a.txt s3://no-such-bucket/a.txt
 run cp a.txt s3://bkt/dry.txt --dryrun
 run rm s3://bkt/a.txt
 run rm s3://bkt/txt --recursive
+run rm s3://no-such-bucket/k
 run rb s3://bkt
 run rb s3://bkt --force
 run cp a.txt
