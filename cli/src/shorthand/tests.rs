@@ -1,0 +1,115 @@
+//! Checked against awscli 1.46.3 on `tests/data/shorthand-cases.json` (see its README).
+
+use super::*;
+use rboto::__private::schema::Service;
+use std::sync::OnceLock;
+
+fn service() -> &'static Service {
+    static SERVICE: OnceLock<&'static Service> = OnceLock::new();
+    SERVICE.get_or_init(|| {
+        rboto::model::build(
+            "shorthand",
+            include_str!("../../tests/data/shorthand-model.json"),
+            "",
+        )
+        .unwrap()
+    })
+}
+
+fn member(name: &str) -> &'static Shape {
+    let op = service().operation("Op").unwrap();
+    op.input
+        .members()
+        .iter()
+        .find(|m| m.name == name)
+        .unwrap_or_else(|| panic!("no member {name}"))
+        .target()
+}
+
+fn strings(values: &[&str]) -> Vec<String> {
+    values.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn matches_awscli_on_every_case() {
+    let cases: Value =
+        serde_json::from_str(include_str!("../../tests/data/shorthand-cases.json")).unwrap();
+    let mut checked = 0;
+    for case in cases.as_array().unwrap() {
+        let name = case["member"].as_str().unwrap();
+        let values: Vec<String> = case["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        let got = parse_argument(member(name), &values);
+        let cli_name = format!("--{}", name.to_lowercase());
+        match (&case.get("value"), got) {
+            (Some(expected), Ok(value)) => {
+                assert_eq!(&&value, expected, "{name} {values:?}");
+                // Key order too, as the request (and --generate-cli-skeleton) shows it.
+                assert_eq!(value.to_string(), expected.to_string(), "{name} {values:?}");
+            }
+            (Some(expected), Err(e)) => {
+                panic!("{name} {values:?}: expected {expected}, got error {e}")
+            }
+            (None, Ok(value)) => panic!(
+                "{name} {values:?}: expected error {}, got {value}",
+                case["error"]
+            ),
+            (None, Err(e)) => {
+                assert_eq!(
+                    e.for_parameter(&cli_name),
+                    case["error"].as_str().unwrap(),
+                    "{name} {values:?}"
+                );
+                let param = case["param_error"].as_bool().unwrap();
+                assert_eq!(
+                    e.kind() == ShorthandErrorKind::Param,
+                    param,
+                    "{name} {values:?}"
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 90, "{checked}");
+}
+
+#[test]
+fn old_list_case_applies_only_to_its_operations() {
+    // ELB's `Instances`: a list of `Instance { InstanceId }`.
+    let elb = rboto::model::build(
+        "elb-mini",
+        r#"{"version":"2.0","metadata":{"apiVersion":"2012-06-01","endpointPrefix":"elasticloadbalancing",
+        "protocol":"query","serviceId":"Elastic Load Balancing","signatureVersion":"v4","xmlNamespace":"x"},
+        "operations":{"Register":{"name":"Register","http":{"method":"POST","requestUri":"/"},"input":{"shape":"In"}}},
+        "shapes":{"In":{"type":"structure","members":{"Instances":{"shape":"Instances"}}},
+        "Instances":{"type":"list","member":{"shape":"Instance"}},
+        "Instance":{"type":"structure","members":{"InstanceId":{"shape":"Id"}}},
+        "Id":{"type":"string"}}}"#,
+        "",
+    )
+    .unwrap();
+    let instances = elb.operation("Register").unwrap().input.members()[0].target();
+    let ctx = ArgumentContext {
+        service: "elb",
+        operation: "register-instances-with-load-balancer",
+        argument: "instances",
+    };
+    let values = strings(&["i-1", "i-2"]);
+    assert_eq!(
+        parse_argument_for(instances, &values, Some(ctx)).unwrap(),
+        serde_json::json!([{"InstanceId": "i-1"}, {"InstanceId": "i-2"}])
+    );
+    // Elsewhere, `i-1` is shorthand without `=`.
+    let err = parse_argument(instances, &values).unwrap_err();
+    assert!(err.message().starts_with("Expected: '='"), "{err}");
+}
+
+#[test]
+fn a_scalar_takes_exactly_one_value() {
+    let err = parse_argument(member("Count"), &strings(&["1", "2"])).unwrap_err();
+    assert_eq!(err.kind(), ShorthandErrorKind::Param);
+}

@@ -1,0 +1,273 @@
+//! An operation's input from JSON: each value converted by its member's shape, with every
+//! problem reported as botocore's parameter validation words it (`Invalid type for parameter
+//! Tags[0].Key, value: 1, type: <class 'int'>, valid types: <class 'str'>`), since that is
+//! what a user of the AWS CLI knows.
+
+use crate::schema::{Kind, Shape, IDEMPOTENCY_TOKEN, REQUIRED};
+use crate::types::{Blob, Body, DateTime, Document, Number};
+use crate::value::Value;
+use serde_json::Value as J;
+
+/// Recursive shapes are finite in value, but a hostile input should not blow the stack.
+const MAX_DEPTH: usize = 100;
+
+/// Converts `input` to a value of `shape` (an operation's input). `check_required` reports
+/// missing required members (botocore skips that when parameter validation is off). Returns
+/// every problem found, or the value.
+pub(super) fn to_value(
+    shape: &'static Shape,
+    input: &J,
+    check_required: bool,
+) -> Result<Value, Vec<String>> {
+    let mut conv = Converter {
+        problems: Vec::new(),
+        check_required,
+    };
+    let value = conv.convert(shape, input, "", 0);
+    if conv.problems.is_empty() {
+        Ok(value)
+    } else {
+        Err(conv.problems)
+    }
+}
+
+struct Converter {
+    problems: Vec<String>,
+    check_required: bool,
+}
+
+/// botocore's `_get_name`: the top level is `input`, a nested path drops its leading dot.
+fn display_name(path: &str) -> &str {
+    if path.is_empty() {
+        "input"
+    } else {
+        path.strip_prefix('.').unwrap_or(path)
+    }
+}
+
+/// Python's `type()` of a value as `json.loads` would have made it.
+fn python_type(v: &J) -> &'static str {
+    match v {
+        J::Null => "<class 'NoneType'>",
+        J::Bool(_) => "<class 'bool'>",
+        J::Number(n) if n.is_f64() => "<class 'float'>",
+        J::Number(_) => "<class 'int'>",
+        J::String(_) => "<class 'str'>",
+        J::Array(_) => "<class 'list'>",
+        J::Object(_) => "<class 'dict'>",
+    }
+}
+
+/// Python's `str()` of a value as `json.loads` would have made it.
+fn python_str(v: &J, out: &mut String, nested: bool) {
+    match v {
+        J::Null => out.push_str("None"),
+        J::Bool(true) => out.push_str("True"),
+        J::Bool(false) => out.push_str("False"),
+        J::Number(n) => out.push_str(&n.to_string()),
+        J::String(s) if nested => {
+            out.push('\'');
+            out.push_str(&s.replace('\\', "\\\\").replace('\'', "\\'"));
+            out.push('\'');
+        }
+        J::String(s) => out.push_str(s),
+        J::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                python_str(item, out, true);
+            }
+            out.push(']');
+        }
+        J::Object(members) => {
+            out.push('{');
+            for (i, (k, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                python_str(&J::String(k.clone()), out, true);
+                out.push_str(": ");
+                python_str(item, out, true);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// The Python types botocore accepts for a shape, as its messages list them.
+fn valid_types(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Structure(_) | Kind::Union(_) | Kind::Map(..) => "<class 'dict'>",
+        Kind::List(_) => "<class 'list'>, <class 'tuple'>",
+        Kind::String => "<class 'str'>",
+        Kind::Boolean => "<class 'bool'>",
+        Kind::Byte | Kind::Short | Kind::Integer | Kind::Long | Kind::BigInteger => {
+            "<class 'int'>"
+        }
+        Kind::Float | Kind::Double | Kind::BigDecimal => {
+            "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>"
+        }
+        Kind::Blob => "<class 'bytes'>, <class 'bytearray'>, file-like object",
+        Kind::Timestamp => "<class 'datetime.datetime'>, timestamp-string",
+        Kind::Document => "<class 'str'>, <class 'int'>, <class 'bool'>, <class 'float'>, <class 'list'>, <class 'dict'>",
+    }
+}
+
+fn document(v: &J) -> Document {
+    match v {
+        J::Null => Document::Null,
+        J::Bool(b) => Document::Bool(*b),
+        J::Number(n) => Document::Number(match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => Number::PosInt(u),
+            (None, Some(i)) => Number::NegInt(i),
+            _ => Number::Float(n.as_f64().unwrap_or_default()),
+        }),
+        J::String(s) => Document::String(s.clone()),
+        J::Array(items) => Document::Array(items.iter().map(document).collect()),
+        J::Object(members) => Document::Object(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), document(v)))
+                .collect(),
+        ),
+    }
+}
+
+impl Converter {
+    fn invalid_type(&mut self, shape: &Shape, v: &J, path: &str) -> Value {
+        let mut shown = String::new();
+        python_str(v, &mut shown, false);
+        self.problems.push(format!(
+            "Invalid type for parameter {}, value: {shown}, type: {}, valid types: {}",
+            display_name(path),
+            python_type(v),
+            valid_types(&shape.kind),
+        ));
+        Value::Bool(false)
+    }
+
+    fn convert(&mut self, shape: &'static Shape, v: &J, path: &str, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            self.problems.push(format!(
+                "Parameter {} is nested more than {MAX_DEPTH} levels deep",
+                display_name(path)
+            ));
+            return Value::Bool(false);
+        }
+        match (&shape.kind, v) {
+            (Kind::Document, v) => Value::Document(document(v)),
+            (Kind::Structure(_) | Kind::Union(_), J::Object(members)) => {
+                self.structure(shape, members, path, depth)
+            }
+            (Kind::List(item), J::Array(items)) => Value::List(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| {
+                        self.convert(item.target(), x, &format!("{path}[{i}]"), depth + 1)
+                    })
+                    .collect(),
+            ),
+            (Kind::Map(_, value), J::Object(members)) => Value::Map(
+                members
+                    .iter()
+                    .map(|(k, x)| {
+                        let x = self.convert(value.target(), x, &format!("{path}.{k}"), depth + 1);
+                        (k.clone(), x)
+                    })
+                    .collect(),
+            ),
+            (Kind::String, J::String(s)) => Value::Str(s.clone()),
+            (Kind::Boolean, J::Bool(b)) => Value::Bool(*b),
+            (
+                Kind::Byte | Kind::Short | Kind::Integer | Kind::Long | Kind::BigInteger,
+                J::Number(n),
+            ) if n.as_i64().is_some() => Value::Int(n.as_i64().unwrap_or_default()),
+            (Kind::Float | Kind::Double | Kind::BigDecimal, J::Number(n)) => {
+                Value::Float(n.as_f64().unwrap_or_default())
+            }
+            (Kind::Blob, J::String(s)) => {
+                use base64::Engine as _;
+                match base64::engine::general_purpose::STANDARD.decode(s) {
+                    Ok(bytes) if shape.has(crate::schema::SHAPE_STREAMING) => {
+                        Value::Body(Body::from(bytes))
+                    }
+                    Ok(bytes) => Value::Blob(Blob::new(bytes)),
+                    Err(_) => {
+                        // AWS CLI v2's `cli_binary_format=base64` wording.
+                        self.problems.push(format!(
+                            "Invalid base64 for parameter {}: \"{s}\"",
+                            display_name(path)
+                        ));
+                        Value::Bool(false)
+                    }
+                }
+            }
+            (Kind::Timestamp, J::Number(n)) => {
+                Value::Timestamp(DateTime::from_secs_f64(n.as_f64().unwrap_or_default()))
+            }
+            (Kind::Timestamp, J::String(s)) => match DateTime::parse_any(s.trim()) {
+                Ok(t) => Value::Timestamp(t),
+                Err(_) => self.invalid_type(shape, v, path),
+            },
+            _ => self.invalid_type(shape, v, path),
+        }
+    }
+
+    fn structure(
+        &mut self,
+        shape: &'static Shape,
+        input: &serde_json::Map<String, J>,
+        path: &str,
+        depth: usize,
+    ) -> Value {
+        let members = shape.members();
+        let name = display_name(path).to_string();
+        if self.check_required {
+            for m in members {
+                if m.has(REQUIRED) && !m.has(IDEMPOTENCY_TOKEN) && !input.contains_key(m.name) {
+                    self.problems.push(format!(
+                        "Missing required parameter in {name}: \"{}\"",
+                        m.name
+                    ));
+                }
+            }
+        }
+        for key in input.keys() {
+            if !members.iter().any(|m| m.name == key) {
+                let valid: Vec<&str> = members.iter().map(|m| m.name).collect();
+                self.problems.push(format!(
+                    "Unknown parameter in {name}: \"{key}\", must be one of: {}",
+                    valid.join(", ")
+                ));
+            }
+        }
+        let mut slots: Vec<Option<Value>> = members.iter().map(|_| None).collect();
+        for (key, v) in input {
+            if let Some(i) = members.iter().position(|m| m.name == key) {
+                let target = members[i].target();
+                let streaming = members[i].is_streaming();
+                let value = self.convert(target, v, &format!("{path}.{key}"), depth + 1);
+                slots[i] = Some(match value {
+                    // A streaming member whose target is not marked streaming itself.
+                    Value::Blob(b) if streaming => Value::Body(Body::from(b.into_inner())),
+                    value => value,
+                });
+            }
+        }
+        if matches!(shape.kind, Kind::Union(_)) {
+            let set = slots.iter().filter(|s| s.is_some()).count();
+            if set > 1 {
+                let keys: Vec<&str> = members.iter().map(|m| m.name).collect();
+                self.problems.push(format!(
+                    "Invalid number of parameters set for tagged union structure {name}. Can \
+                     only set one of the following keys: {}.",
+                    keys.join(", ")
+                ));
+            }
+        }
+        Value::Struct(slots)
+    }
+}
