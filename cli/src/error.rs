@@ -77,6 +77,11 @@ impl CliError {
                  rboto <command> <subcommand> help\n\nrboto: error: {}\n",
                 self.message
             )
+        } else if self.message.starts_with("You must specify a region")
+            || self.message.starts_with("Unable to locate credentials")
+        {
+            // The CLI's `_show_error`: these two have no blank line before them.
+            format!("{}\n", self.message)
         } else {
             format!("\n{}\n", self.message)
         }
