@@ -183,3 +183,24 @@ fn futures_are_send() {
     );
     send(ddb.clone());
 }
+
+#[tokio::test]
+async fn tagged_unions_take_exactly_one_member() {
+    let bedrock = client("bedrock-runtime", true);
+    let input = |content: serde_json::Value| json!({"modelId": "m", "messages": [{"role": "user", "content": [content]}]});
+    let msg = validation_error(&bedrock, "Converse", input(json!({}))).await;
+    assert!(
+        msg.contains("Must set one of the following keys for tagged unionstructure messages[0].content[0]: text, "),
+        "{msg}"
+    );
+    let msg = validation_error(
+        &bedrock,
+        "Converse",
+        input(json!({"text": "a", "image": {"format": "png"}})),
+    )
+    .await;
+    assert!(
+        msg.contains("Invalid number of parameters set for tagged union structure messages[0].content[0]. Can only set one of the following keys: text, "),
+        "{msg}"
+    );
+}

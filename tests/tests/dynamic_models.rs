@@ -214,3 +214,47 @@ fn documents_may_be_gzipped_or_not_and_broken_ones_are_errors() {
     let err = Model::from_documents("sts", &plain, None, Some(b"[1,"), None).unwrap_err();
     assert!(err.to_string().contains("paginators-1.json"), "{err}");
 }
+
+/// The source comparison above stands for the compiled statics: a few of them, compared as
+/// values (their `Debug`), agree with the run-time specs too.
+#[test]
+fn compiled_statics_equal_the_run_time_specs() {
+    let s3 = dynamic_model("s3").unwrap();
+    let ddb = dynamic_model("dynamodb").unwrap();
+    let ec2 = dynamic_model("ec2").unwrap();
+    let same = |a: &dyn std::fmt::Debug, b: &dyn std::fmt::Debug| {
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    };
+    same(
+        &rboto_s3::paginators::LIST_OBJECTS_V2,
+        s3.paginator("ListObjectsV2").unwrap(),
+    );
+    same(
+        &rboto_s3::paginators::LIST_BUCKETS,
+        s3.paginator("ListBuckets").unwrap(),
+    );
+    same(
+        &rboto_s3::waiters::BUCKET_EXISTS,
+        s3.waiter("BucketExists").unwrap(),
+    );
+    same(
+        &rboto_s3::waiters::OBJECT_NOT_EXISTS,
+        s3.waiter("ObjectNotExists").unwrap(),
+    );
+    same(
+        &rboto_dynamodb::waiters::TABLE_EXISTS,
+        ddb.waiter("TableExists").unwrap(),
+    );
+    same(
+        &rboto_dynamodb::paginators::LIST_TABLES,
+        ddb.paginator("ListTables").unwrap(),
+    );
+    same(
+        &rboto_ec2::waiters::INSTANCE_EXISTS,
+        ec2.waiter("InstanceExists").unwrap(),
+    );
+    assert_eq!(
+        s3.waiter_operation("BucketExists").unwrap().name,
+        "HeadBucket"
+    );
+}

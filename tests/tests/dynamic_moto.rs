@@ -280,6 +280,9 @@ async fn sts_and_iam_query_protocol() {
     assert_eq!(keys, ["UserId", "Account", "Arn"], "model order: {me}");
 
     let iam = client(&s, "iam");
+    // An empty list in an XML response is an empty list, as botocore parses it.
+    let groups = iam.call("ListGroups", json!({})).await.expect("ListGroups");
+    assert_eq!(groups.to_json(&iso())["Groups"], json!([]));
     for name in ["dyn-a", "dyn-b", "dyn-c"] {
         iam.call(
             "CreateUser",

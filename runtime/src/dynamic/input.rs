@@ -251,6 +251,23 @@ impl Converter {
     ) -> Value {
         let members = shape.members();
         let name = display_name(path).to_string();
+        // botocore checks a union's member count first, by the keys given.
+        if matches!(shape.kind, Kind::Union(_)) && input.len() != 1 {
+            let keys: Vec<&str> = members.iter().map(|m| m.name).collect();
+            self.problems.push(if input.is_empty() {
+                // botocore's words, its missing space included.
+                format!(
+                    "Must set one of the following keys for tagged unionstructure {name}: {}.",
+                    keys.join(", ")
+                )
+            } else {
+                format!(
+                    "Invalid number of parameters set for tagged union structure {name}. Can \
+                     only set one of the following keys: {}.",
+                    keys.join(", ")
+                )
+            });
+        }
         if self.check_required {
             for m in members {
                 if m.has(REQUIRED) && !m.has(IDEMPOTENCY_TOKEN) && !input.contains_key(m.name) {
@@ -280,17 +297,6 @@ impl Converter {
                     Value::Blob(b) if streaming => Value::Body(Body::from(b.into_inner())),
                     value => value,
                 });
-            }
-        }
-        if matches!(shape.kind, Kind::Union(_)) {
-            let set = slots.iter().filter(|s| s.is_some()).count();
-            if set > 1 {
-                let keys: Vec<&str> = members.iter().map(|m| m.name).collect();
-                self.problems.push(format!(
-                    "Invalid number of parameters set for tagged union structure {name}. Can \
-                     only set one of the following keys: {}.",
-                    keys.join(", ")
-                ));
             }
         }
         Value::Struct(slots)
