@@ -128,7 +128,8 @@ impl Json {
             .map_err(|e| Error::new(format!("invalid JSON literal {text:?}: {e}")))
     }
 
-    fn from_serde(v: &serde_json::Value) -> Json {
+    /// A `serde_json` value as JSON.
+    pub fn from_serde(v: &serde_json::Value) -> Json {
         match v {
             serde_json::Value::Null => Json::Null,
             serde_json::Value::Bool(b) => Json::Bool(*b),
@@ -142,6 +143,22 @@ impl Json {
                 o.iter()
                     .map(|(k, v)| (k.clone(), Json::from_serde(v)))
                     .collect(),
+            ),
+        }
+    }
+
+    /// As a `serde_json` value (non-finite floats become `null`).
+    pub fn to_serde(&self) -> serde_json::Value {
+        match self {
+            Json::Null => serde_json::Value::Null,
+            Json::Bool(b) => serde_json::Value::Bool(*b),
+            Json::Int(i) => serde_json::Value::from(*i),
+            Json::Float(f) => serde_json::Number::from_f64(*f)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Json::String(s) => serde_json::Value::String(s.clone()),
+            Json::Array(a) => serde_json::Value::Array(a.iter().map(Json::to_serde).collect()),
+            Json::Object(o) => serde_json::Value::Object(
+                o.iter().map(|(k, v)| (k.clone(), v.to_serde())).collect(),
             ),
         }
     }

@@ -20,6 +20,8 @@ pub mod client;
 pub mod config;
 pub mod credentials;
 mod customizations;
+#[cfg(feature = "dynamic")]
+pub mod dynamic;
 pub mod encoding;
 pub mod endpoint;
 pub mod error;
@@ -33,6 +35,12 @@ pub mod profile;
 pub mod protocol;
 mod response;
 pub mod retry;
+// The schema is public with the dynamic client, whose users read operations and shapes from
+// it (a command line's help and argument parsing); without it, only generated crates use it
+// (through `__private::schema`).
+#[cfg(feature = "dynamic")]
+pub mod schema;
+#[cfg(not(feature = "dynamic"))]
 mod schema;
 pub mod sigv4;
 #[cfg(feature = "test-util")]

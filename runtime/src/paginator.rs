@@ -46,7 +46,7 @@ use crate::schema::{Operation, Shape};
 use crate::value::Value;
 
 /// One raw page and the metadata of the response it came in.
-type RawPage = Result<(Value, ResponseMetadata), Error<RawModeled>>;
+pub(crate) type RawPage = Result<(Value, ResponseMetadata), Error<RawModeled>>;
 
 /// One paginator of `paginators-1.json`. `output_token`, `more_results`, `result_key` and
 /// `non_aggregate_keys` are JMESPath expressions over the output; `input_token` and
@@ -245,7 +245,7 @@ impl<I: OperationInput + Clone> Paginator<I> {
 }
 
 /// `existing + new` the way botocore's `build_full_result` combines pages.
-fn combine(existing: &mut Json, new: Json) {
+pub(crate) fn combine(existing: &mut Json, new: Json) {
     match (existing, new) {
         (Json::Array(a), Json::Array(b)) => a.extend(b),
         (Json::Int(a), Json::Int(b)) => *a = a.saturating_add(b),
@@ -273,14 +273,15 @@ enum Next {
     Fail(Error<RawModeled>),
 }
 
-/// The non-generic part of a paginator.
+/// The non-generic part of a paginator: the whole paging loop on untyped values, shared by
+/// typed paginators and the dynamic client's pages.
 #[derive(Debug)]
-struct State {
-    spec: &'static PaginatorSpec,
-    op: &'static Operation,
-    page_size: Option<i64>,
-    max_items: Option<usize>,
-    starting_token: Option<String>,
+pub(crate) struct State {
+    pub(crate) spec: &'static PaginatorSpec,
+    pub(crate) op: &'static Operation,
+    pub(crate) page_size: Option<i64>,
+    pub(crate) max_items: Option<usize>,
+    pub(crate) starting_token: Option<String>,
     next: Next,
     /// The tokens the last request was sent with, when they came from a page (botocore's
     /// `previous_next_token`: a starting token does not count).
@@ -291,9 +292,9 @@ struct State {
     /// Items of the primary result key to drop from the first page: those a starting token
     /// says were already returned.
     starting_truncation: usize,
-    resume_token: Option<String>,
+    pub(crate) resume_token: Option<String>,
     total_items: usize,
-    done: bool,
+    pub(crate) done: bool,
 }
 
 /// Python truthiness, which botocore applies to tokens (`if next_token:`).
@@ -375,7 +376,7 @@ fn py_len(j: &Json) -> usize {
 }
 
 impl State {
-    fn new(spec: &'static PaginatorSpec, op: &'static Operation) -> State {
+    pub(crate) fn new(spec: &'static PaginatorSpec, op: &'static Operation) -> State {
         State {
             spec,
             op,
@@ -455,7 +456,11 @@ impl State {
     }
 
     /// Sends the next request; `None` when pagination is over.
-    async fn next_raw(&mut self, client: &ServiceClient, mut input: Value) -> Option<RawPage> {
+    pub(crate) async fn next_raw(
+        &mut self,
+        client: &ServiceClient,
+        mut input: Value,
+    ) -> Option<RawPage> {
         if self.done {
             return None;
         }

@@ -244,6 +244,19 @@ impl<E> WaiterError<E> {
     }
 }
 
+impl<E> WaiterError<E> {
+    /// A wait that could not start or whose request failed with `error`.
+    pub(crate) fn request_failed(waiter: &'static str, error: Error<E>) -> Self {
+        WaiterError {
+            waiter,
+            kind: WaiterErrorKind::RequestFailed,
+            reason: error.message().to_string(),
+            last_response: None,
+            last_error: Some(error),
+        }
+    }
+}
+
 impl<E> fmt::Display for WaiterError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Waiter {} failed: {}", self.waiter, self.reason)
@@ -339,44 +352,13 @@ impl<I: OperationInput + Clone> Waiter<I> {
         } = self;
         let op = I::operation();
         let Some(client) = client else {
-            let error = unbound(op);
-            return Err(WaiterError {
-                waiter: spec.name,
-                kind: WaiterErrorKind::RequestFailed,
-                reason: error.message().to_string(),
-                last_response: None,
-                last_error: Some(error.into_typed()),
-            });
+            return Err(WaiterError::request_failed(
+                spec.name,
+                unbound(op).into_typed(),
+            ));
         };
-        let mut metadata = ResponseMetadata::default();
-        let mut run = Run {
-            op,
-            spec,
-            max_attempts,
-            attempts: 0,
-            last_matched: None,
-        };
-        let done = loop {
-            let outcome =
-                client
-                    .call_value(op, input.clone().into_value())
-                    .await
-                    .map(|(value, meta)| {
-                        metadata = meta;
-                        value
-                    });
-            match run.step(outcome) {
-                Some(done) => break done,
-                None => tokio::time::sleep(delay).await,
-            }
-        };
-        let typed = |e: WaiterErrorRaw| WaiterError {
-            waiter: e.waiter,
-            kind: e.kind,
-            reason: e.reason,
-            last_response: e.last_response,
-            last_error: e.last_error.map(Error::into_typed),
-        };
+        let next_input = move || input.clone().into_value();
+        let (done, metadata) = poll(&client, op, spec, delay, max_attempts, next_input).await;
         match done {
             Ok(None) => Ok(None),
             Ok(Some(v)) => typed_output(op, v, metadata)
@@ -388,7 +370,7 @@ impl<I: OperationInput + Clone> Waiter<I> {
                     last_response: None,
                     last_error: Some(e),
                 }),
-            Err(e) => Err(typed(e)),
+            Err(e) => Err(e.into_typed()),
         }
     }
 }
@@ -407,7 +389,56 @@ where
     }
 }
 
-type WaiterErrorRaw = WaiterError<RawModeled>;
+pub(crate) type WaiterErrorRaw = WaiterError<RawModeled>;
+
+impl WaiterErrorRaw {
+    /// The error with its last service error typed as `E`.
+    pub(crate) fn into_typed<E: crate::error::ModeledError>(self) -> WaiterError<E> {
+        WaiterError {
+            waiter: self.waiter,
+            kind: self.kind,
+            reason: self.reason,
+            last_response: self.last_response,
+            last_error: self.last_error.map(Error::into_typed),
+        }
+    }
+}
+
+/// The waiting loop on untyped values, shared by typed waiters and the dynamic client:
+/// sends `next_input()` every `delay` until an acceptor decides. Returns the outcome
+/// (`Ok(None)` when success was an error) and the last response's metadata. Generic only in
+/// how the next input is made (the typed waiter's `wait` is generic in its input anyway); the
+/// decisions are made by the non-generic [`Run`].
+pub(crate) async fn poll<F: FnMut() -> Value>(
+    client: &ServiceClient,
+    op: &'static Operation,
+    spec: &'static WaiterSpec,
+    delay: Duration,
+    max_attempts: u32,
+    mut next_input: F,
+) -> (Result<Option<Value>, WaiterErrorRaw>, ResponseMetadata) {
+    let mut metadata = ResponseMetadata::default();
+    let mut run = Run {
+        op,
+        spec,
+        max_attempts,
+        attempts: 0,
+        last_matched: None,
+    };
+    loop {
+        let outcome = client
+            .call_value(op, next_input())
+            .await
+            .map(|(value, meta)| {
+                metadata = meta;
+                value
+            });
+        match run.step(outcome) {
+            Some(done) => return (done, metadata),
+            None => tokio::time::sleep(delay).await,
+        }
+    }
+}
 
 /// The waiting loop's state and decisions, on untyped values (compiled once, not per waiter).
 struct Run {

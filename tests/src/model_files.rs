@@ -41,6 +41,35 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| format!("{} is not UTF-8: {e}", path.display()))
 }
 
+/// The raw bytes of `name` in `dir` as stored (gzipped or not), `None` if neither form exists.
+pub fn raw(dir: &Path, name: &str) -> Option<Vec<u8>> {
+    locate(dir, name).and_then(|path| fs::read(path).ok())
+}
+
+/// The service `service` of `models/`, read at run time by the dynamic client from its files
+/// as stored (gzipped ones included), overlays and all.
+pub fn dynamic_model(service: &str) -> Result<rboto::dynamic::Model, String> {
+    let dir = crate::moto::workspace_root().join("models").join(service);
+    let file = |name: &str| raw(&dir, name);
+    let service_file = file("service-2.json").ok_or_else(|| format!("no model for {service}"))?;
+    let (extras, rules, pages, page_extras, waiters) = (
+        file("service-2.sdk-extras.json"),
+        file("endpoint-rule-set-1.json"),
+        file("paginators-1.json"),
+        file("paginators-1.sdk-extras.json"),
+        file("waiters-2.json"),
+    );
+    let docs = rboto::dynamic::Documents {
+        service: &service_file,
+        service_extras: extras.as_deref(),
+        endpoint_rules: rules.as_deref(),
+        paginators: pages.as_deref(),
+        paginators_extras: page_extras.as_deref(),
+        waiters: waiters.as_deref(),
+    };
+    rboto::dynamic::Model::from_parts(service, &docs).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -77,6 +77,36 @@ impl Json {
     }
 }
 
+impl Json {
+    /// Merges `overlay` into `self` as botocore's `merge_dicts` merges a `.sdk-extras.json`
+    /// overlay into a model: objects member by member (new members last, existing ones keep
+    /// their place), anything else replaced.
+    pub fn merge(&mut self, overlay: &Json) {
+        match (self, overlay) {
+            (Json::Object(base), Json::Object(extra)) => {
+                for (key, value) in extra {
+                    match base.iter_mut().find(|(k, _)| k == key) {
+                        Some((_, existing)) if matches!(value, Json::Object(_)) => {
+                            existing.merge(value)
+                        }
+                        Some((_, existing)) => *existing = value.clone(),
+                        None => base.push((key.clone(), value.clone())),
+                    }
+                }
+            }
+            (base, overlay) => *base = overlay.clone(),
+        }
+    }
+
+    /// The value of a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for Json {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Json, D::Error> {
         deserializer.deserialize_any(JsonVisitor)

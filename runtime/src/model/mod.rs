@@ -53,7 +53,16 @@ pub fn build(
 ) -> Result<&'static Service, ModelError> {
     let doc = Json::parse(model).map_err(|e| ModelError(format!("{name}: {e}")))?;
     // Names and metadata strings are borrowed from the document for the program's life.
-    let doc: &'static Json = leak(doc);
+    build_leaked(name, leak(doc), rules)
+}
+
+/// [`build`] from a parsed document that lives for the rest of the program (one a caller has
+/// merged overlays into and keeps for its documentation, as the dynamic client does).
+pub fn build_leaked(
+    name: &'static str,
+    doc: &'static Json,
+    rules: &'static str,
+) -> Result<&'static Service, ModelError> {
     Builder::new(name, doc).service(rules)
 }
 
