@@ -22,6 +22,10 @@ pub enum ArgKind {
     GenerateCliSkeleton,
     /// An option a customisation adds (`ec2 run-instances --count`); values kept as given.
     Custom(&'static str),
+    /// A customisation's option taking several values.
+    CustomList(&'static str),
+    /// A customisation's flag (no value).
+    CustomFlag(&'static str),
 }
 
 /// One option of an operation.
@@ -173,9 +177,9 @@ pub fn parse(
         };
         seen.push(&arg.name);
         let mut values: Vec<String> = inline.into_iter().collect();
-        let takes_many =
-            matches!(arg.kind, ArgKind::Member(m) if matches!(m.target().kind, Kind::List(_)));
-        let flag = matches!(arg.kind, ArgKind::NegatedBool(_))
+        let takes_many = matches!(arg.kind, ArgKind::CustomList(_))
+            || matches!(arg.kind, ArgKind::Member(m) if matches!(m.target().kind, Kind::List(_)));
+        let flag = matches!(arg.kind, ArgKind::NegatedBool(_) | ArgKind::CustomFlag(_))
             || matches!(arg.kind, ArgKind::Member(m) if matches!(m.target().kind, Kind::Boolean));
         if !flag && values.is_empty() {
             while i < args.len() && !is_option(&args[i]) {
@@ -196,6 +200,7 @@ pub fn parse(
                 parsed.input.insert(m.name.to_string(), Value::Bool(false));
                 parsed.explicit.push(m.name);
             }
+            ArgKind::CustomFlag(name) => parsed.custom.push((name, Vec::new())),
             ArgKind::GenerateCliSkeleton => {
                 let v = values.first().cloned().unwrap_or_else(|| "input".into());
                 if v != "input" && v != "output" {
@@ -240,7 +245,7 @@ pub fn parse(
             ArgKind::CliInputJson => {
                 cli_input_json = Some(crate::paramfile::resolve_text(&values[0], &arg.name)?);
             }
-            ArgKind::Custom(name) => parsed.custom.push((name, values)),
+            ArgKind::Custom(name) | ArgKind::CustomList(name) => parsed.custom.push((name, values)),
             ArgKind::StartingToken => parsed.starting_token = Some(values[0].clone()),
             ArgKind::PageSize | ArgKind::MaxItems => {
                 let n: i64 = values[0].parse().map_err(|_| {

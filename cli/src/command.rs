@@ -60,6 +60,9 @@ pub async fn run(command: &str, rest: &[String], globals: &Globals) -> Result<i3
     if op_cli == "wait" {
         return run_wait(command, &model, &rest[1..], globals).await;
     }
+    if command == "ecr" && op_cli == "get-login-password" {
+        return ecr_get_login_password(&model, &rest[1..], globals).await;
+    }
     let op_name = find_operation(&model, op_cli)
         .filter(|_| !crate::names::is_removed(command, op_cli))
         .ok_or_else(|| {
@@ -200,12 +203,39 @@ pub async fn run(command: &str, rest: &[String], globals: &Globals) -> Result<i3
             None => client.call(op_name, input).await,
         };
         let mut out = sent.map_err(|e| CliError::from_call(&e, op_name))?;
-        if let Some(path) = &custom.outfile {
-            customize::write_body(&mut out, path).await?;
-        }
-        out.to_json(&options)
+        customize::finish_output(&mut out, &custom, &options).await?
     };
     print(&output::render(result, &settings, op_name)?)?;
+    Ok(0)
+}
+
+/// awscli's `ecr get-login-password`: the password of the registry's authorization token.
+async fn ecr_get_login_password(
+    model: &Arc<Model>,
+    rest: &[String],
+    globals: &Globals,
+) -> Result<i32, CliError> {
+    if let Some(extra) = rest.first() {
+        return Err(CliError::usage(format!("Unknown options: {extra}")));
+    }
+    let config = globals.config().await?;
+    let client = Client::new(&config, model.clone());
+    let out = client
+        .call("GetAuthorizationToken", serde_json::json!({}))
+        .await
+        .map_err(|e| CliError::from_call(&e, "GetAuthorizationToken"))?;
+    let json = out.to_json(&JsonOptions::default());
+    let token = json["authorizationData"][0]["authorizationToken"]
+        .as_str()
+        .unwrap_or_default();
+    use base64::Engine;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(token)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| CliError::other("the authorization token is not base64 text"))?;
+    let password = decoded.split_once(':').map_or("", |(_, p)| p);
+    print(&format!("{password}\n"))?;
     Ok(0)
 }
 
@@ -257,7 +287,11 @@ impl Aggregate {
             let Some(value) = get_path(&page, key).filter(|v| !v.is_null()).cloned() else {
                 continue;
             };
-            let existing = get_path(&Value::Object(self.result.clone()), key).cloned();
+            let existing = match key.split_once('.') {
+                None => self.result.get(*key),
+                Some((head, tail)) => self.result.get(head).and_then(|v| get_path(v, tail)),
+            }
+            .cloned();
             let merged = match (existing, value) {
                 (None, v) => v,
                 (Some(Value::Array(mut a)), Value::Array(b)) => {

@@ -1,7 +1,9 @@
 //! The AWS CLI customisations users type every day (awscli's `customizations/`):
-//! `ec2 run-instances --count N[:M]`, `s3api get-object … <outfile>` (a positional file the
-//! body is written to), and streaming blob inputs given as a file path
-//! (`s3api put-object --body <path>`).
+//! `ec2 run-instances --count N[:M]` and its network-interface shortcuts
+//! (`--associate-public-ip-address`, `--secondary-private-ip-addresses`…), the security-group
+//! shortcuts (`--protocol tcp --port 22 --cidr 0.0.0.0/0`), `ec2 create-network-acl-entry
+//! --protocol tcp`, `s3api get-object … <outfile>` (a positional file the body is written
+//! to), and streaming blob inputs given as a file path (`s3api put-object --body <path>`).
 
 use crate::args::{Arg, ArgKind, Parsed};
 use crate::error::CliError;
@@ -16,8 +18,12 @@ pub struct Custom {
     /// Where the streaming output body goes (`get-object … outfile`).
     pub outfile: Option<String>,
     streaming_output: bool,
+    output_member: Option<&'static str>,
     streaming_inputs: Vec<&'static str>,
     count: bool,
+    run_instances: bool,
+    security_group: bool,
+    acl_protocol: bool,
     /// The file a streaming input member names (`put-object --body <path>`).
     pub body_path: Option<String>,
 }
@@ -42,16 +48,65 @@ pub fn adjust(
             required: false,
         });
         custom.count = true;
+        custom.run_instances = true;
+        for (name, kind) in [
+            (
+                "secondary-private-ip-addresses",
+                ArgKind::CustomList("secondary-private-ip-addresses"),
+            ),
+            (
+                "secondary-private-ip-address-count",
+                ArgKind::Custom("secondary-private-ip-address-count"),
+            ),
+            (
+                "associate-public-ip-address",
+                ArgKind::CustomFlag("associate-public-ip-address"),
+            ),
+            (
+                "no-associate-public-ip-address",
+                ArgKind::CustomFlag("no-associate-public-ip-address"),
+            ),
+        ] {
+            table.push(Arg {
+                name: name.into(),
+                kind,
+                required: false,
+            });
+        }
     }
-    // A streaming blob output is written to a positional file (awscli's StreamingOutputArgument).
-    if operation
-        .output
-        .members()
-        .iter()
-        .any(|m| m.has(STREAMING) || m.target().has(crate::schema::SHAPE_STREAMING))
+    if command == "ec2"
+        && matches!(
+            op_cli,
+            "authorize-security-group-ingress"
+                | "authorize-security-group-egress"
+                | "revoke-security-group-ingress"
+                | "revoke-security-group-egress"
+        )
     {
+        custom.security_group = true;
+        for name in ["protocol", "port", "cidr", "source-group", "group-owner"] {
+            table.push(Arg {
+                name: name.into(),
+                kind: ArgKind::Custom(name),
+                required: false,
+            });
+        }
+    }
+    custom.acl_protocol = command == "ec2"
+        && matches!(
+            op_cli,
+            "create-network-acl-entry" | "replace-network-acl-entry"
+        );
+    // A blob payload output (streaming or not: botocore's `has_streaming_output`, as for
+    // `lambda invoke`) is written to a positional file (awscli's StreamingOutputArgument).
+    if let Some(m) = operation.output.members().iter().find(|m| {
+        m.has(STREAMING)
+            || m.target().has(crate::schema::SHAPE_STREAMING)
+            || (m.has(crate::schema::PAYLOAD) && matches!(m.target().kind, Kind::Blob))
+    }) {
         custom.positional = 1;
         custom.streaming_output = true;
+        custom.output_member = Some(m.name);
     }
     custom.streaming_inputs = operation
         .input
@@ -101,6 +156,26 @@ pub fn apply(custom: &mut Custom, parsed: &mut Parsed) -> Result<(), CliError> {
             parsed.input.entry("MaxCount").or_insert(Value::from(max));
         }
     }
+    if custom.run_instances {
+        run_instances_network(parsed)?;
+    }
+    if custom.security_group {
+        security_group_permissions(parsed)?;
+    }
+    if custom.acl_protocol {
+        if let Some(Value::String(p)) = parsed.input.get_mut("Protocol") {
+            let number = match p.as_str() {
+                "tcp" => "6",
+                "udp" => "17",
+                "icmp" => "1",
+                "all" => "-1",
+                _ => "",
+            };
+            if !number.is_empty() {
+                *p = number.to_string();
+            }
+        }
+    }
     if custom.streaming_output && parsed.skeleton.is_none() {
         {
             let Some(path) = parsed.positional.first() else {
@@ -125,30 +200,272 @@ pub fn apply(custom: &mut Custom, parsed: &mut Parsed) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Writes a streaming output body to `path` (`get-object … outfile`).
-pub async fn write_body(out: &mut crate::dynamic::Output, path: &str) -> Result<(), CliError> {
-    use tokio::io::AsyncWriteExt;
-    let Some(mut body) = out.take_body() else {
-        return Ok(());
-    };
-    let mut file = tokio::fs::File::create(path)
-        .await
-        .map_err(|e| CliError::other(format!("{path}: {e}")))?;
-    while let Some(chunk) = body.next_chunk().await {
-        let chunk = chunk.map_err(|e| CliError::other(e.to_string()))?;
-        file.write_all(&chunk)
-            .await
-            .map_err(|e| CliError::other(format!("{path}: {e}")))?;
+fn custom_value<'p>(parsed: &'p Parsed, name: &str) -> Option<&'p Vec<String>> {
+    parsed
+        .custom
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+}
+
+/// awscli's `ec2/runinstances.py`: the scalar network options become the first network
+/// interface, which then also takes the subnet, groups and addresses given at the top.
+fn run_instances_network(parsed: &mut Parsed) -> Result<(), CliError> {
+    let mut fields: Vec<(&str, Value)> = Vec::new();
+    if let Some(ips) = custom_value(parsed, "secondary-private-ip-addresses") {
+        if !ips.is_empty() {
+            let list = ips
+                .iter()
+                .map(|ip| serde_json::json!({"PrivateIpAddress": ip, "Primary": false}))
+                .collect();
+            fields.push(("PrivateIpAddresses", Value::Array(list)));
+        }
     }
-    file.flush()
-        .await
-        .map_err(|e| CliError::other(format!("{path}: {e}")))?;
+    if let Some(v) = custom_value(parsed, "secondary-private-ip-address-count") {
+        let text = v.first().map(String::as_str).unwrap_or("");
+        let n: i64 = text.parse().map_err(|_| {
+            CliError::usage(format!(
+                "argument --secondary-private-ip-address-count: invalid int value: '{text}'"
+            ))
+        })?;
+        if n != 0 {
+            fields.push(("SecondaryPrivateIpAddressCount", Value::from(n)));
+        }
+    }
+    if custom_value(parsed, "associate-public-ip-address").is_some() {
+        fields.push(("AssociatePublicIpAddress", Value::Bool(true)));
+    } else if custom_value(parsed, "no-associate-public-ip-address").is_some() {
+        fields.push(("AssociatePublicIpAddress", Value::Bool(false)));
+    }
+    if fields.is_empty() {
+        return Ok(());
+    }
+    if parsed.input.contains_key("NetworkInterfaces") {
+        return Err(CliError::other(
+            "Mixing the --network-interfaces option with the simple, scalar options is not supported.",
+        ));
+    }
+    let mut interface = serde_json::Map::new();
+    interface.insert("DeviceIndex".into(), Value::from(0));
+    for (k, v) in fields {
+        interface.insert(k.into(), v);
+    }
+    let input = &mut parsed.input;
+    if let Some(v) = input.remove("SubnetId") {
+        interface.insert("SubnetId".into(), v);
+    }
+    if let Some(v) = input.remove("SecurityGroupIds") {
+        interface.insert("Groups".into(), v);
+    }
+    if let Some(v) = input.remove("PrivateIpAddress") {
+        interface.insert(
+            "PrivateIpAddresses".into(),
+            serde_json::json!([{"PrivateIpAddress": v, "Primary": true}]),
+        );
+    }
+    for (from, to) in [
+        ("Ipv6AddressCount", "Ipv6AddressCount"),
+        ("Ipv6Addresses", "Ipv6Addresses"),
+        ("EnablePrimaryIpv6", "PrimaryIpv6"),
+    ] {
+        if let Some(v) = input.remove(from) {
+            interface.insert(to.into(), v);
+        }
+    }
+    input.insert(
+        "NetworkInterfaces".into(),
+        Value::Array(vec![Value::Object(interface)]),
+    );
     Ok(())
+}
+
+/// awscli's `ec2/secgroupsimplify.py`: `--protocol --port --cidr --source-group
+/// --group-owner` make one `IpPermissions` entry.
+fn security_group_permissions(parsed: &mut Parsed) -> Result<(), CliError> {
+    let get = |name: &str| {
+        custom_value(parsed, name)
+            .and_then(|v| v.first().cloned())
+            .filter(|v| !v.is_empty())
+    };
+    let (protocol, port, cidr, group, owner) = (
+        get("protocol"),
+        get("port"),
+        get("cidr"),
+        get("source-group"),
+        get("group-owner"),
+    );
+    let given = [&protocol, &port, &cidr, &group, &owner];
+    if given.iter().all(|v| v.is_none()) {
+        return Ok(());
+    }
+    if parsed.input.contains_key("IpPermissions") {
+        let names = ["protocol", "port", "cidr", "source-group", "group-owner"];
+        let first = names
+            .iter()
+            .zip(given)
+            .find(|(_, v)| v.is_some())
+            .map_or("protocol", |(n, _)| n);
+        return Err(CliError::other(format!(
+            "The --{first} option is not compatible with the --ip-permissions option "
+        )));
+    }
+    let mut perm = serde_json::Map::new();
+    if let Some(p) = protocol {
+        let value = match p.parse::<i64>() {
+            Ok(n) if !(0..=255).contains(&n) && n != -1 => {
+                return Err(CliError::other(
+                    "protocol numbers must be in the range 0-255 or -1 to specify all protocols",
+                ))
+            }
+            Ok(_) => p,
+            Err(_) => match p.as_str() {
+                "tcp" | "udp" | "icmp" => p,
+                "all" => "-1".to_string(),
+                _ => {
+                    return Err(CliError::other(
+                        "protocol parameter should be one of: tcp|udp|icmp|all or any valid protocol number.",
+                    ))
+                }
+            },
+        };
+        perm.insert("IpProtocol".into(), Value::String(value));
+    }
+    if let Some(port) = port {
+        let bad = || {
+            CliError::other("port parameter should be of the form <from[-to]> (e.g. 22 or 22-25)")
+        };
+        let (from, to) = if port == "-1" || port == "all" {
+            ("-1".to_string(), "-1".to_string())
+        } else if let Some((a, b)) = port.split_once('-') {
+            (a.to_string(), b.to_string())
+        } else {
+            (port.clone(), port.clone())
+        };
+        let from: i64 = from.trim().parse().map_err(|_| bad())?;
+        let to: i64 = to.trim().parse().map_err(|_| bad())?;
+        perm.insert("FromPort".into(), Value::from(from));
+        perm.insert("ToPort".into(), Value::from(to));
+    }
+    if let Some(cidr) = cidr {
+        perm.insert("IpRanges".into(), serde_json::json!([{"CidrIp": cidr}]));
+    }
+    let mut pair = serde_json::Map::new();
+    if let Some(g) = group {
+        let key = if g.starts_with("sg-") {
+            "GroupId"
+        } else {
+            "GroupName"
+        };
+        pair.insert(key.into(), Value::String(g));
+    }
+    if let Some(o) = owner {
+        pair.insert("UserId".into(), Value::String(o));
+    }
+    if !pair.is_empty() {
+        perm.insert(
+            "UserIdGroupPairs".into(),
+            Value::Array(vec![Value::Object(pair)]),
+        );
+    }
+    parsed.input.insert(
+        "IpPermissions".into(),
+        Value::Array(vec![Value::Object(perm)]),
+    );
+    Ok(())
+}
+
+/// The output JSON of a call, with a blob payload written to the `outfile` the command was
+/// given (`get-object … outfile`, `lambda invoke … outfile`) and left out of the JSON.
+pub async fn finish_output(
+    out: &mut crate::dynamic::Output,
+    custom: &Custom,
+    options: &crate::dynamic::JsonOptions,
+) -> Result<Value, CliError> {
+    use tokio::io::AsyncWriteExt;
+    let Some(path) = &custom.outfile else {
+        return Ok(out.to_json(options));
+    };
+    let io = |e: std::io::Error| CliError::other(format!("{path}: {e}"));
+    let mut file = tokio::fs::File::create(path).await.map_err(io)?;
+    if let Some(mut body) = out.take_body() {
+        while let Some(chunk) = body.next_chunk().await {
+            let chunk = chunk.map_err(|e| CliError::other(e.to_string()))?;
+            file.write_all(&chunk).await.map_err(io)?;
+        }
+        file.flush().await.map_err(io)?;
+        return Ok(out.to_json(options));
+    }
+    // A payload the runtime read whole: its base64 text in the JSON.
+    let mut json = out.to_json(options);
+    if let (Some(member), Value::Object(map)) = (custom.output_member, &mut json) {
+        if let Some(Value::String(text)) = map.remove(member) {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|e| CliError::other(format!("{member}: {e}")))?;
+            file.write_all(&bytes).await.map_err(io)?;
+        }
+    }
+    file.flush().await.map_err(io)?;
+    Ok(json)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parsed_with(custom: &[(&'static str, &[&str])]) -> Parsed {
+        let mut p = Parsed::default();
+        for (n, v) in custom {
+            p.custom
+                .push((n, v.iter().map(|s| s.to_string()).collect()));
+        }
+        p
+    }
+
+    #[test]
+    fn security_group_shortcuts() {
+        let mut p = parsed_with(&[
+            ("protocol", &["tcp"]),
+            ("port", &["22-25"]),
+            ("cidr", &["10.0.0.0/8"]),
+            ("source-group", &["sg-1"]),
+        ]);
+        security_group_permissions(&mut p).unwrap();
+        assert_eq!(
+            Value::Object(p.input).to_string(),
+            r#"{"IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":25,"IpRanges":[{"CidrIp":"10.0.0.0/8"}],"UserIdGroupPairs":[{"GroupId":"sg-1"}]}]}"#
+        );
+        let mut bad = parsed_with(&[("protocol", &["300"])]);
+        assert_eq!(security_group_permissions(&mut bad).unwrap_err().code, 255);
+        let mut all = parsed_with(&[("protocol", &["all"]), ("port", &["all"])]);
+        security_group_permissions(&mut all).unwrap();
+        assert_eq!(
+            Value::Object(all.input).to_string(),
+            r#"{"IpPermissions":[{"IpProtocol":"-1","FromPort":-1,"ToPort":-1}]}"#
+        );
+    }
+
+    #[test]
+    fn run_instances_network_shortcuts() {
+        let mut p = parsed_with(&[("associate-public-ip-address", &[])]);
+        p.input.insert("SubnetId".into(), Value::from("subnet-1"));
+        p.input
+            .insert("SecurityGroupIds".into(), serde_json::json!(["sg-1"]));
+        run_instances_network(&mut p).unwrap();
+        assert_eq!(
+            Value::Object(p.input).to_string(),
+            r#"{"NetworkInterfaces":[{"DeviceIndex":0,"AssociatePublicIpAddress":true,"SubnetId":"subnet-1","Groups":["sg-1"]}]}"#
+        );
+        let mut none = parsed_with(&[]);
+        none.input
+            .insert("SubnetId".into(), Value::from("subnet-1"));
+        run_instances_network(&mut none).unwrap();
+        assert_eq!(
+            Value::Object(none.input).to_string(),
+            r#"{"SubnetId":"subnet-1"}"#
+        );
+    }
 
     #[test]
     fn count_forms() {

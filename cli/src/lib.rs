@@ -62,8 +62,7 @@ async fn dispatch(args: Vec<String>) -> Result<i32, CliError> {
         "configure" => configure::run(&rest[1..], &globals).await,
         "s3" => {
             let config = globals.config().await?;
-            let settings = globals.output_settings(Some(&config));
-            Ok(s3::run(&rest[1..], &config, &settings).await)
+            Ok(s3::run(&rest[1..], &config).await)
         }
         other => command::run(other, &rest[1..], &globals).await,
     }

@@ -18,9 +18,12 @@
 //! (ELB `--instances i-1 i-2`, Firehose `--records`, WorkSpaces) is only applied through
 //! [`parse_argument_for`].
 
+mod convert;
 mod parser;
+mod pyjson;
 
-use rboto::__private::schema::{Kind, Shape};
+use convert::{convert, python_float, python_int};
+use rboto::__private::schema::{Kind, Shape, SHAPE_STREAMING};
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -271,192 +274,6 @@ fn parse_shorthand(
     Ok(parsed)
 }
 
-/// Why a nested value could not be converted: a document where shorthand cannot say one is
-/// turned into the message naming the structure member it sits under.
-enum ConvertError {
-    Document,
-    Other(ShorthandError),
-}
-
-impl From<ShorthandError> for ConvertError {
-    fn from(e: ShorthandError) -> Self {
-        ConvertError::Other(e)
-    }
-}
-
-fn convert(shape: &Shape, value: &mut Value) -> Result<(), ShorthandError> {
-    match visit(shape, value) {
-        Ok(()) => Ok(()),
-        Err(ConvertError::Other(e)) => Err(e),
-        // awscli raises this outside any member only for a top-level document, which never
-        // reaches shorthand; word it the same anyway.
-        Err(ConvertError::Document) => Err(ShorthandError::param(
-            "Shorthand syntax does not support document types. Use JSON input for top-level \
-             argument to specify nested parameter",
-        )),
-    }
-}
-
-/// awscli's `BackCompatVisitor`: converts the parsed strings by the model, in place.
-fn visit(shape: &Shape, value: &mut Value) -> Result<(), ConvertError> {
-    if is_document(shape) {
-        return if value.is_null() {
-            Ok(())
-        } else {
-            Err(ConvertError::Document)
-        };
-    }
-    match shape.kind {
-        Kind::Structure(members) | Kind::Union(members) => {
-            let Value::Object(map) = value else {
-                return Ok(());
-            };
-            for member in members {
-                let Some(field) = map.get_mut(member.name) else {
-                    continue;
-                };
-                match visit(member.target(), field) {
-                    Err(ConvertError::Document) => {
-                        return Err(ShorthandError::param(format!(
-                            "Shorthand syntax does not support document types. Use JSON input \
-                             for top-level argument to specify nested parameter: {}",
-                            member.name
-                        ))
-                        .into())
-                    }
-                    other => other?,
-                }
-            }
-            Ok(())
-        }
-        Kind::List(member) => match value {
-            Value::Array(items) => items.iter_mut().try_for_each(|v| visit(member.target(), v)),
-            // `Names=solo` where a list is modeled: a list of the one value, not converted.
-            Value::Null => Ok(()),
-            other => {
-                *other = Value::Array(vec![other.take()]);
-                Ok(())
-            }
-        },
-        Kind::Map(_, item) => match value {
-            Value::Object(map) => map.values_mut().try_for_each(|v| visit(item.target(), v)),
-            _ => Ok(()),
-        },
-        _ => convert_nested_scalar(shape, value).map_err(ConvertError::Other),
-    }
-}
-
-fn convert_nested_scalar(shape: &Shape, value: &mut Value) -> Result<(), ShorthandError> {
-    match shape.kind {
-        Kind::Integer | Kind::Long | Kind::Short | Kind::Byte | Kind::BigInteger => {
-            *value = python_int(value)?;
-        }
-        Kind::Float | Kind::Double | Kind::BigDecimal => *value = python_float(value)?,
-        Kind::Boolean => {
-            // Only `true` and `false` (any case) convert; anything else stays text.
-            if let Value::String(s) = value {
-                match s.to_lowercase().as_str() {
-                    "true" => *value = Value::Bool(true),
-                    "false" => *value = Value::Bool(false),
-                    _ => {}
-                }
-            }
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// The Python type name awscli's error messages mention.
-fn python_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "NoneType",
-        Value::Bool(_) => "bool",
-        Value::Number(n) if n.is_f64() => "float",
-        Value::Number(_) => "int",
-        Value::String(_) => "str",
-        Value::Array(_) => "list",
-        Value::Object(_) => "dict",
-    }
-}
-
-/// Python's `repr()` of a text, for error messages.
-fn python_repr(s: &str) -> String {
-    crate::output::text::python_str(&Value::Array(vec![Value::String(s.into())]))
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_owned()
-}
-
-/// Python's `int(value)`: optional sign, digits with single `_` between them, surrounding
-/// whitespace.
-fn python_int(value: &Value) -> Result<Value, ShorthandError> {
-    let text = match value {
-        Value::String(s) => s,
-        Value::Number(n) if n.is_i64() || n.is_u64() => return Ok(value.clone()),
-        other => {
-            return Err(ShorthandError::conversion(format!(
-                "int() argument must be a string, a bytes-like object or a real number, not '{}'",
-                python_type(other)
-            )))
-        }
-    };
-    let invalid = || {
-        ShorthandError::conversion(format!(
-            "invalid literal for int() with base 10: {}",
-            python_repr(text)
-        ))
-    };
-    let trimmed = text.trim();
-    let digits = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
-    let well_formed = !digits.is_empty()
-        && !digits.starts_with('_')
-        && !digits.ends_with('_')
-        && !digits.contains("__")
-        && digits.chars().all(|c| c.is_ascii_digit() || c == '_');
-    if !well_formed {
-        return Err(invalid());
-    }
-    let clean: String = trimmed.chars().filter(|&c| c != '_' && c != '+').collect();
-    if let Ok(i) = clean.parse::<i64>() {
-        return Ok(Value::from(i));
-    }
-    if let Ok(u) = clean.parse::<u64>() {
-        return Ok(Value::from(u));
-    }
-    // Python has no limit; a request cannot carry more than 64 bits anyway.
-    Err(ShorthandError::conversion(format!(
-        "integer out of range: {}",
-        python_repr(text)
-    )))
-}
-
-/// Python's `float(value)`.
-fn python_float(value: &Value) -> Result<Value, ShorthandError> {
-    let text = match value {
-        Value::String(s) => s,
-        Value::Number(_) => return Ok(value.clone()),
-        other => {
-            return Err(ShorthandError::conversion(format!(
-                "float() argument must be a string or a real number, not '{}'",
-                python_type(other)
-            )))
-        }
-    };
-    let invalid = || {
-        ShorthandError::conversion(format!(
-            "could not convert string to float: {}",
-            python_repr(text)
-        ))
-    };
-    let clean: String = text.trim().chars().filter(|&c| c != '_').collect();
-    let parsed: f64 = clean.parse().map_err(|_| invalid())?;
-    serde_json::Number::from_f64(parsed)
-        .map(Value::Number)
-        // inf and nan: Python takes them, JSON cannot carry them.
-        .ok_or_else(invalid)
-}
-
 /// awscli's `unpack_cli_arg`: JSON, or scalars converted by type.
 fn unpack(shape: &Shape, input: Input<'_>) -> Result<Value, ShorthandError> {
     if is_document(shape) {
@@ -519,55 +336,63 @@ fn unpack_scalar(shape: &Shape, text: &str) -> Result<Value, ShorthandError> {
         Kind::Boolean => Ok(Value::Bool(
             !text.eq_ignore_ascii_case("false") && !text.is_empty(),
         )),
+        // A streaming blob (`s3api put-object --body`) is the path of a file to send: the
+        // path is returned, `~` and `$VAR` expanded, for the caller to open; awscli checks it
+        // is a file first.
+        Kind::Blob if shape.has(SHAPE_STREAMING) => {
+            let path = expand_path(text);
+            if std::path::Path::new(&path).is_file() {
+                Ok(Value::String(path))
+            } else {
+                Err(ShorthandError::param(
+                    "Blob values must be a path to a file.",
+                ))
+            }
+        }
         _ => Ok(value),
     }
 }
 
-fn parse_json(text: &str) -> Result<Value, ShorthandError> {
-    serde_json::from_str(text).map_err(|e| {
-        ShorthandError::param(format!(
-            "Invalid JSON: {}\nJSON received: {text}",
-            json_error(text, &e)
-        ))
-    })
+/// `~` and `$VAR` in a path, as awscli expands them (`os.path.expandvars`, `expanduser`).
+fn expand_path(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (name, tail) = match after.strip_prefix('{').and_then(|a| a.split_once('}')) {
+            Some((name, tail)) => (name, tail),
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], &after[end..])
+            }
+        };
+        match std::env::var(name) {
+            Ok(v) if !name.is_empty() => out.push_str(&v),
+            // Unknown variables are left as written.
+            _ => out.push_str(&rest[i..rest.len() - tail.len()]),
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    match out.strip_prefix('~') {
+        Some(tail) if tail.is_empty() || tail.starts_with('/') => match std::env::var("HOME") {
+            Ok(home) => format!("{home}{tail}"),
+            Err(_) => out,
+        },
+        _ => out,
+    }
 }
 
-/// serde_json's error in the words of Python's `json` module for the common errors
-/// (`Expecting value: line 1 column 2 (char 1)`); serde_json's own words otherwise.
-fn json_error(text: &str, error: &serde_json::Error) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    // serde_json's 1-based line and column of the failing character, as a character index.
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(error.line().saturating_sub(1))
-        .map(|l| l.chars().count())
-        .sum();
-    let mut pos = (line_start + error.column().saturating_sub(1)).min(chars.len());
-    let message = error.to_string();
-    let what = if message.starts_with("expected value") {
-        "Expecting value"
-    } else if message.starts_with("expected ident") {
-        // serde_json fails inside a word such as `not`; Python at the word's start.
-        while pos > 0 && chars[pos - 1].is_ascii_alphabetic() {
-            pos -= 1;
-        }
-        "Expecting value"
-    } else if message.starts_with("EOF while parsing a value") {
-        pos = chars.len();
-        "Expecting value"
-    } else if message.starts_with("key must be a string") {
-        "Expecting property name enclosed in double quotes"
-    } else if message.starts_with("trailing characters") {
-        "Extra data"
-    } else {
-        return message;
-    };
-    let line = chars[..pos].iter().filter(|&&c| c == '\n').count() + 1;
-    let column = match chars[..pos].iter().rposition(|&c| c == '\n') {
-        Some(newline) => pos - newline,
-        None => pos + 1,
-    };
-    format!("{what}: line {line} column {column} (char {pos})")
+/// A JSON argument; when it is malformed, Python's own message says where (serde_json's is
+/// kept for what Python accepts and serde_json does not, such as `NaN`).
+fn parse_json(text: &str) -> Result<Value, ShorthandError> {
+    serde_json::from_str(text).map_err(|e: serde_json::Error| {
+        let why = pyjson::error(text).unwrap_or_else(|| e.to_string());
+        ShorthandError::param(format!("Invalid JSON: {why}\nJSON received: {text}"))
+    })
 }
 
 #[cfg(test)]

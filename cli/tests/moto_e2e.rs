@@ -351,3 +351,67 @@ fn pagination_max_items_and_resume_and_wait() {
     ]);
     assert_eq!(stdout(&manual), "1\tTrue\n", "{}", stderr(&manual));
 }
+
+#[test]
+fn ec2_and_ecr_customizations() {
+    let login = rboto(&["ecr", "get-login-password"]);
+    assert_eq!(login.status.code(), Some(0), "{}", stderr(&login));
+    assert_eq!(stdout(&login), "123456789012-auth-token\n");
+    let group = rboto(&[
+        "ec2",
+        "create-security-group",
+        "--group-name",
+        &unique("sg"),
+        "--description",
+        "d",
+        "--query",
+        "GroupId",
+        "--output",
+        "text",
+    ]);
+    let group_id = stdout(&group).trim().to_string();
+    assert!(group_id.starts_with("sg-"), "{}", stderr(&group));
+    let auth = rboto(&[
+        "ec2",
+        "authorize-security-group-ingress",
+        "--group-id",
+        &group_id,
+        "--protocol",
+        "tcp",
+        "--port",
+        "22-23",
+        "--cidr",
+        "10.0.0.0/8",
+        "--query",
+        "Return",
+    ]);
+    assert_eq!(stdout(&auth), "true\n", "{}", stderr(&auth));
+    let perms = rboto(&[
+        "ec2",
+        "describe-security-groups",
+        "--group-ids",
+        &group_id,
+        "--query",
+        "SecurityGroups[0].IpPermissions[0].[IpProtocol, FromPort, ToPort, IpRanges[0].CidrIp]",
+        "--output",
+        "text",
+    ]);
+    assert_eq!(
+        stdout(&perms),
+        "tcp\t22\t23\t10.0.0.0/8\n",
+        "{}",
+        stderr(&perms)
+    );
+    let run = rboto(&[
+        "ec2",
+        "run-instances",
+        "--image-id",
+        "ami-12c6146b",
+        "--count",
+        "2",
+        "--associate-public-ip-address",
+        "--query",
+        "length(Instances)",
+    ]);
+    assert_eq!(stdout(&run), "2\n", "{}", stderr(&run));
+}

@@ -6,6 +6,7 @@ pub mod loopback;
 pub mod model_files;
 pub mod moto;
 pub mod rng;
+pub mod schema_dump;
 pub mod scratch;
 pub mod stub;
 

@@ -10,9 +10,12 @@ use serde_json::json;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+/// The models read so far, by service name.
+type Models = std::sync::Mutex<Vec<(&'static str, Arc<Model>)>>;
+
 /// Each service's model is read once per test binary (reading leaks the schema, on purpose).
 fn model(service: &'static str) -> Arc<Model> {
-    static MODELS: OnceLock<std::sync::Mutex<Vec<(&'static str, Arc<Model>)>>> = OnceLock::new();
+    static MODELS: OnceLock<Models> = OnceLock::new();
     let models = MODELS.get_or_init(Default::default);
     let mut models = models.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, m)) = models.iter().find(|(name, _)| *name == service) {
@@ -160,6 +163,18 @@ async fn s3_rest_xml_buckets_objects_pages_and_waiter() {
         .collect();
     assert_eq!(keys, ["d.txt", "e.txt"]);
 
+    // Success by an expected error (404) is an empty output.
+    let gone = s3
+        .wait(
+            "BucketNotExists",
+            json!({"Bucket": "no-such-bucket"}),
+            Some(Duration::from_millis(50)),
+            Some(2),
+        )
+        .await
+        .expect("BucketNotExists");
+    assert_eq!(gone.to_json(&iso()), json!({}));
+
     // A service error keeps its code.
     let err = s3
         .call("HeadBucket", json!({"Bucket": "no-such-bucket"}))
@@ -228,6 +243,22 @@ async fn dynamodb_json_table_items_pages_and_waiter() {
         .await
         .expect("ListTables pages");
     assert_eq!(all, json!({"TableNames": ["t1", "t2", "t3"]}));
+
+    // A waiter that cannot succeed ends after max_attempts, naming itself.
+    let err = ddb
+        .wait(
+            "TableNotExists",
+            json!({"TableName": "t1"}),
+            Some(Duration::from_millis(20)),
+            Some(2),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), rboto::waiter::WaiterErrorKind::MaxAttempts);
+    assert_eq!(
+        err.to_string(),
+        "Waiter TableNotExists failed: Max attempts exceeded"
+    );
 
     let err = ddb
         .call("DescribeTable", json!({"TableName": "missing"}))
@@ -327,4 +358,42 @@ async fn apigateway_rest_json() {
         .await
         .expect("GetRestApis");
     assert_eq!(all["items"][0]["id"], id.as_str());
+}
+
+#[tokio::test]
+async fn cloudwatch_timestamps_in_as_iso_text_or_epoch_seconds() {
+    let s = session();
+    let cw = client(&s, "cloudwatch");
+    cw.call(
+        "PutMetricData",
+        json!({
+            "Namespace": "dyn",
+            "MetricData": [
+                {"MetricName": "m", "Timestamp": "2024-01-02T03:04:05Z", "Value": 1.5},
+                {"MetricName": "m", "Timestamp": 1_704_164_646, "Value": 2.5},
+            ],
+        }),
+    )
+    .await
+    .expect("PutMetricData");
+    let stats = cw
+        .call(
+            "GetMetricStatistics",
+            json!({
+                "Namespace": "dyn",
+                "MetricName": "m",
+                "StartTime": 1_704_164_400,
+                "EndTime": "2024-01-02T03:10:00+00:00",
+                "Period": 600,
+                "Statistics": ["Sum", "SampleCount"],
+            }),
+        )
+        .await
+        .expect("GetMetricStatistics")
+        .to_json(&iso());
+    let points = stats["Datapoints"].as_array().expect("datapoints");
+    assert_eq!(points.len(), 1, "{stats}");
+    assert_eq!(points[0]["Sum"], 4.0);
+    assert_eq!(points[0]["SampleCount"], 2.0);
+    assert_isoformat(points[0]["Timestamp"].as_str().unwrap());
 }

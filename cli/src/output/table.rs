@@ -7,8 +7,9 @@
 //! natural width, columns scaled to fill it. When that is wider than the terminal, every
 //! single-row section is turned on its side (one `header | value` row per column).
 //!
-//! Colour is left out: the AWS CLI colours values only on a terminal, and the output
-//! compared with it is always piped.
+//! On a terminal the AWS CLI colours cell values (bright blue) and the indentation bars (dim
+//! yellow): [`TableOptions::color`]. Its per-write colour resets (colorama's `autoreset`),
+//! which show nothing, are left out.
 
 mod wide;
 
@@ -25,7 +26,27 @@ pub const DEFAULT_WIDTH: usize = 80;
 /// A value the AWS CLI itself fails to tabulate (a list mixing dictionaries with other
 /// values) appends nothing; [`try_render`] says why.
 pub fn render(value: &Value, title: &str, out: &mut String) {
-    let _ = try_render(value, title, DEFAULT_WIDTH, out);
+    let _ = try_render(value, title, &TableOptions::default(), out);
+}
+
+/// Where the table is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableOptions {
+    /// The terminal's width; [`DEFAULT_WIDTH`] when not a terminal. A wider table has its
+    /// single-row sections turned on their side.
+    pub terminal_width: usize,
+    /// Colour values and indentation bars, as the AWS CLI does on a terminal (`--color auto`)
+    /// or with `--color on`.
+    pub color: bool,
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        TableOptions {
+            terminal_width: DEFAULT_WIDTH,
+            color: false,
+        }
+    }
 }
 
 /// Why a value has no table: the AWS CLI stops with this error for the same value.
@@ -40,18 +61,42 @@ impl fmt::Display for TableError {
 
 impl std::error::Error for TableError {}
 
-/// [`render`] for a terminal `terminal_width` columns wide; on error nothing is appended.
+/// [`render`] with `options`, saying why when the AWS CLI would fail (nothing is appended).
 pub fn try_render(
     value: &Value,
     title: &str,
-    terminal_width: usize,
+    options: &TableOptions,
     out: &mut String,
 ) -> Result<(), TableError> {
     let mut table = Table::default();
     if table.build(Some(title), value, 0)? {
-        table.render(terminal_width, out);
+        table.render(options, out);
     }
     Ok(())
+}
+
+/// awscli's `ColorizedStyler` (bright blue values, dim yellow bars), or plain text.
+#[derive(Clone, Copy)]
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn cell(self, text: &str) -> String {
+        if self.color {
+            format!("\x1b[1m\x1b[34m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn bars(self, count: usize) -> String {
+        if self.color {
+            "\x1b[2m\x1b[33m|\x1b[0m".repeat(count)
+        } else {
+            "|".repeat(count)
+        }
+    }
 }
 
 /// Display width as awscli's `get_text_length`: East Asian wide, full-width and ambiguous
@@ -329,16 +374,19 @@ impl Table {
             .unwrap_or(0)
     }
 
-    fn render(&mut self, terminal_width: usize, out: &mut String) {
+    fn render(&mut self, options: &TableOptions, out: &mut String) {
         let mut max_width = self.max_width();
-        if max_width > terminal_width {
+        if max_width > options.terminal_width {
             self.convert_to_vertical();
             max_width = self.max_width();
         }
         out.push_str(&"-".repeat(max_width));
         out.push('\n');
+        let style = Style {
+            color: options.color,
+        };
         for section in &self.sections {
-            render_section(section, max_width, out);
+            render_section(section, max_width, style, out);
         }
     }
 
@@ -362,10 +410,10 @@ impl Table {
 }
 
 /// Writes one line of a section, framed by one `|` per indent level on each side.
-fn write_line(indent: usize, line: &str, out: &mut String) {
-    out.push_str(&"|".repeat(indent));
+fn write_line(bars: &str, line: &str, out: &mut String) {
+    out.push_str(bars);
     out.push_str(line);
-    out.push_str(&"|".repeat(indent));
+    out.push_str(bars);
     out.push('\n');
 }
 
@@ -386,9 +434,10 @@ fn center_text(text: &str, length: usize, left: &str, right: &str) -> String {
     )
 }
 
-/// awscli's `align_left` with its two spaces of left padding when they fit.
-fn align_left(text: &str, length: usize, left: &str, right: &str) -> String {
-    let (length, text_len) = (length as i64, text_length(text) as i64);
+/// awscli's `align_left` with its two spaces of left padding when they fit; `text` may be
+/// styled, `text_len` is its width on screen.
+fn align_left(text: &str, text_len: usize, length: usize, left: &str, right: &str) -> String {
+    let (length, text_len) = (length as i64, text_len as i64);
     let (left_len, right_len) = (left.chars().count() as i64, right.chars().count() as i64);
     let padding = if length - (text_len + 2 + left_len + right_len) >= 0 {
         2
@@ -417,9 +466,10 @@ fn line_break(widths: &[usize]) -> String {
     line
 }
 
-fn render_section(section: &Section, max_width: usize, out: &mut String) {
-    let indent = section.indent;
-    let width = max_width.saturating_sub(indent * 2);
+fn render_section(section: &Section, max_width: usize, style: Style, out: &mut String) {
+    let indent = style.bars(section.indent);
+    let indent = indent.as_str();
+    let width = max_width.saturating_sub(section.indent * 2);
     if let Some(title) = section.title.as_deref().filter(|t| !t.is_empty()) {
         write_line(indent, &center_text(title, width, "|", "|"), out);
         if section.headers.is_empty() && section.rows.is_empty() {
@@ -450,7 +500,14 @@ fn render_section(section: &Section, max_width: usize, out: &mut String) {
     for row in &section.rows {
         let mut line = String::new();
         for (i, (w, cell)) in widths.iter().zip(row).enumerate() {
-            line.push_str(&align_left(cell, *w, if i == 0 { "|" } else { "" }, "|"));
+            let left = if i == 0 { "|" } else { "" };
+            line.push_str(&align_left(
+                &style.cell(cell),
+                text_length(cell),
+                *w,
+                left,
+                "|",
+            ));
         }
         write_line(indent, &line, out);
     }
@@ -461,18 +518,23 @@ fn render_section(section: &Section, max_width: usize, out: &mut String) {
 mod tests {
     use super::*;
 
-    /// Every fixture of `tests/data/format-cases.json`, against awscli 1.46.3's
+    /// Every fixture of `tests/data/format-cases.json` (chosen shapes) and
+    /// `random-format-cases.json` (150 random values), against awscli 1.46.3's
     /// `TableFormatter` (not a terminal: 80 columns, no colour).
     #[test]
     fn matches_awscli_table_formatter() {
-        let cases: Value =
+        let fixed: Value =
             serde_json::from_str(include_str!("../../tests/data/format-cases.json")).unwrap();
+        let random: Value =
+            serde_json::from_str(include_str!("../../tests/data/random-format-cases.json"))
+                .unwrap();
         let mut checked = 0;
-        for case in cases.as_array().unwrap() {
+        let cases = fixed.as_array().unwrap().iter();
+        for case in cases.chain(random.as_array().unwrap()) {
             let name = case["name"].as_str().unwrap();
             let title = case["title"].as_str().unwrap();
             let mut out = String::new();
-            let result = try_render(&case["input"], title, DEFAULT_WIDTH, &mut out);
+            let result = try_render(&case["input"], title, &TableOptions::default(), &mut out);
             match case["table"].as_str() {
                 Some(expected) => {
                     assert_eq!(result, Ok(()), "case {name}");
@@ -482,7 +544,7 @@ mod tests {
             }
             checked += 1;
         }
-        assert!(checked >= 10);
+        assert!(checked >= 150, "{checked}");
     }
 
     #[test]
@@ -497,14 +559,33 @@ mod tests {
     fn a_wider_terminal_keeps_rows_horizontal() {
         let value: Value = serde_json::json!({"A": "x".repeat(50), "B": "y".repeat(40)});
         let mut narrow = String::new();
-        try_render(&value, "Op", 80, &mut narrow).unwrap();
+        try_render(&value, "Op", &TableOptions::default(), &mut narrow).unwrap();
         let mut wide = String::new();
-        try_render(&value, "Op", 200, &mut wide).unwrap();
+        let wide_terminal = TableOptions {
+            terminal_width: 200,
+            color: false,
+        };
+        try_render(&value, "Op", &wide_terminal, &mut wide).unwrap();
         // Too wide for 80 columns: one row per member.
         assert_eq!(narrow.lines().count(), 6, "{narrow}");
         assert!(narrow.lines().all(|l| l.len() <= 80), "{narrow}");
         // On a 200-column terminal: a header row and a value row.
         assert_eq!(wide.lines().count(), 7, "{wide}");
         assert!(wide.lines().next().unwrap().len() > 80);
+    }
+
+    /// awscli's `TableFormatter` with `--color on`, rendered into a string (no colorama
+    /// stream wrapper, so no extra resets).
+    #[test]
+    fn colour_as_awscli() {
+        let value = serde_json::json!({"Things": [{"Name": "a", "Size": 1}], "Owner": {"Id": "x"}});
+        let mut out = String::new();
+        let options = TableOptions {
+            color: true,
+            ..TableOptions::default()
+        };
+        try_render(&value, "ListThings", &options, &mut out).unwrap();
+        let expected = "--------------------\n|    ListThings    |\n+------------------+\n\u{1b}[2m\u{1b}[33m|\u{1b}[0m|      Owner     |\u{1b}[2m\u{1b}[33m|\u{1b}[0m\n\u{1b}[2m\u{1b}[33m|\u{1b}[0m+--------+-------+\u{1b}[2m\u{1b}[33m|\u{1b}[0m\n\u{1b}[2m\u{1b}[33m|\u{1b}[0m|  \u{1b}[1m\u{1b}[34mId\u{1b}[0m    |  \u{1b}[1m\u{1b}[34mx\u{1b}[0m    |\u{1b}[2m\u{1b}[33m|\u{1b}[0m\n\u{1b}[2m\u{1b}[33m|\u{1b}[0m+--------+-------+\u{1b}[2m\u{1b}[33m|\u{1b}[0m\n\u{1b}[2m\u{1b}[33m|\u{1b}[0m|     Things     |\u{1b}[2m\u{1b}[33m|\u{1b}[0m\n\u{1b}[2m\u{1b}[33m|\u{1b}[0m+-------+--------+\u{1b}[2m\u{1b}[33m|\u{1b}[0m\n\u{1b}[2m\u{1b}[33m|\u{1b}[0m| Name  | Size   |\u{1b}[2m\u{1b}[33m|\u{1b}[0m\n\u{1b}[2m\u{1b}[33m|\u{1b}[0m+-------+--------+\u{1b}[2m\u{1b}[33m|\u{1b}[0m\n\u{1b}[2m\u{1b}[33m|\u{1b}[0m|  \u{1b}[1m\u{1b}[34ma\u{1b}[0m    |  \u{1b}[1m\u{1b}[34m1\u{1b}[0m     |\u{1b}[2m\u{1b}[33m|\u{1b}[0m\n\u{1b}[2m\u{1b}[33m|\u{1b}[0m+-------+--------+\u{1b}[2m\u{1b}[33m|\u{1b}[0m\n";
+        assert_eq!(out, expected);
     }
 }

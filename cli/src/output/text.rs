@@ -239,7 +239,8 @@ pub(crate) fn python_float(f: f64) -> String {
     }
 }
 
-fn python_str_repr(s: &str) -> String {
+/// Python's `repr()` of a text: `'a'`, or `"it's"` when it holds a `'` and no `"`.
+pub(crate) fn python_str_repr(s: &str) -> String {
     // Python quotes with ' unless the text holds a ' and no ".
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
@@ -279,13 +280,18 @@ mod tests {
         out
     }
 
-    /// Every fixture of `tests/data/format-cases.json`, against awscli 1.46.3's `format_text`.
+    /// Every fixture of `tests/data/format-cases.json` (chosen shapes) and
+    /// `random-format-cases.json` (150 random values), against awscli 1.46.3's `format_text`.
     #[test]
     fn matches_awscli_text_formatter() {
-        let cases: Value =
+        let fixed: Value =
             serde_json::from_str(include_str!("../../tests/data/format-cases.json")).unwrap();
+        let random: Value =
+            serde_json::from_str(include_str!("../../tests/data/random-format-cases.json"))
+                .unwrap();
         let mut checked = 0;
-        for case in cases.as_array().unwrap() {
+        let cases = fixed.as_array().unwrap().iter();
+        for case in cases.chain(random.as_array().unwrap()) {
             let name = case["name"].as_str().unwrap();
             let mut out = String::new();
             let result = try_render(&case["input"], &mut out);
@@ -298,7 +304,7 @@ mod tests {
             }
             checked += 1;
         }
-        assert!(checked >= 10);
+        assert!(checked >= 150, "{checked}");
     }
 
     #[test]

@@ -30,12 +30,17 @@ fn strings(values: &[&str]) -> Vec<String> {
     values.iter().map(|s| s.to_string()).collect()
 }
 
+/// Chosen cases, then 400 seeded random values (`random-shorthand-cases.json`, mostly
+/// malformed: error wording and caret positions).
 #[test]
 fn matches_awscli_on_every_case() {
-    let cases: Value =
+    let fixed: Value =
         serde_json::from_str(include_str!("../../tests/data/shorthand-cases.json")).unwrap();
+    let random: Value =
+        serde_json::from_str(include_str!("../../tests/data/random-shorthand-cases.json")).unwrap();
     let mut checked = 0;
-    for case in cases.as_array().unwrap() {
+    let cases = fixed.as_array().unwrap().iter();
+    for case in cases.chain(random.as_array().unwrap()) {
         let name = case["member"].as_str().unwrap();
         let values: Vec<String> = case["values"]
             .as_array()
@@ -74,7 +79,7 @@ fn matches_awscli_on_every_case() {
         }
         checked += 1;
     }
-    assert!(checked >= 90, "{checked}");
+    assert!(checked >= 500, "{checked}");
 }
 
 #[test]
@@ -112,4 +117,34 @@ fn old_list_case_applies_only_to_its_operations() {
 fn a_scalar_takes_exactly_one_value() {
     let err = parse_argument(member("Count"), &strings(&["1", "2"])).unwrap_err();
     assert_eq!(err.kind(), ShorthandErrorKind::Param);
+}
+
+#[test]
+fn a_streaming_blob_is_a_file_path() {
+    let model = r#"{"version":"2.0","metadata":{"apiVersion":"2006-03-01","endpointPrefix":"s3",
+        "protocol":"rest-xml","serviceId":"S3","signatureVersion":"s3v4"},
+        "operations":{"Put":{"name":"Put","http":{"method":"PUT","requestUri":"/{Key}"},"input":{"shape":"In"}}},
+        "shapes":{"In":{"type":"structure","required":["Key"],"members":{
+            "Key":{"shape":"K","location":"uri","locationName":"Key"},
+            "Body":{"shape":"Body"}},"payload":"Body"},
+        "K":{"type":"string"},"Body":{"type":"blob","streaming":true}}}"#;
+    let service = rboto::model::build("stream-mini", model, "").unwrap();
+    let body = service.operation("Put").unwrap().input.members()[1].target();
+    let manifest = format!("{}/Cargo.toml", env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(
+        parse_argument(body, &strings(&[&manifest])).unwrap(),
+        Value::String(manifest.clone())
+    );
+    let missing = parse_argument(body, &strings(&["/no/such/file"])).unwrap_err();
+    assert_eq!(
+        missing.for_parameter("--body"),
+        "Error parsing parameter '--body': Blob values must be a path to a file."
+    );
+    // `$VAR` and `~` expand before the check.
+    std::env::set_var("RBOTO_SHORTHAND_TEST_DIR", env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(
+        parse_argument(body, &strings(&["$RBOTO_SHORTHAND_TEST_DIR/Cargo.toml"])).unwrap(),
+        Value::String(manifest)
+    );
+    assert_eq!(expand_path("${NO_SUCH_VAR_X}/a"), "${NO_SUCH_VAR_X}/a");
 }

@@ -146,12 +146,13 @@ def run(member, values):
     except Exception as e:
         return OrderedDict([("error", str(e)), ("param_error", False)])
 
-out = []
-for member, values in CASES:
-    case = OrderedDict([("member", member), ("values", values)])
-    case.update(run(member, values))
-    out.append(case)
+if __name__ == "__main__":
+    out = []
+    for member, values in CASES:
+        case = OrderedDict([("member", member), ("values", values)])
+        case.update(run(member, values))
+        out.append(case)
 
-with open(os.path.join(HERE, "shorthand-cases.json"), "w") as f:
-    json.dump(out, f, indent=1, ensure_ascii=False)
-    f.write("\n")
+    with open(os.path.join(HERE, "shorthand-cases.json"), "w") as f:
+        json.dump(out, f, indent=1, ensure_ascii=False)
+        f.write("\n")

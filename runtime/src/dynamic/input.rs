@@ -3,7 +3,7 @@
 //! Tags[0].Key, value: 1, type: <class 'int'>, valid types: <class 'str'>`), since that is
 //! what a user of the AWS CLI knows.
 
-use crate::schema::{Kind, Shape, IDEMPOTENCY_TOKEN, REQUIRED};
+use crate::schema::{Kind, Member, Shape, IDEMPOTENCY_TOKEN, JSON_VALUE, REQUIRED};
 use crate::types::{Blob, Body, DateTime, Document, Number};
 use crate::value::Value;
 use serde_json::Value as J;
@@ -135,6 +135,24 @@ fn document(v: &J) -> Document {
     }
 }
 
+/// A timestamp as botocore's `parse_to_aware_datetime` reads one: epoch seconds, ISO 8601
+/// (also just a date, a space for the `T`, or minutes without seconds, as dateutil allows),
+/// or an HTTP date; without a zone it is UTC.
+fn parse_timestamp(text: &str) -> Option<DateTime> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_any(text) {
+        return Some(t);
+    }
+    let (date, time) = text.split_once(['T', ' ']).unwrap_or((text, "00:00:00"));
+    let mut time = time.trim().to_string();
+    let after_minutes = time.as_bytes().get(5).copied();
+    // `HH:MM` is ASCII; anything else there is not a time (and must not split a character).
+    if time.len() >= 5 && time.is_char_boundary(5) && after_minutes != Some(b':') {
+        time.insert_str(5, ":00");
+    }
+    DateTime::parse_iso8601(&format!("{date}T{time}")).ok()
+}
+
 impl Converter {
     fn invalid_type(&mut self, shape: &Shape, v: &J, path: &str) -> Value {
         let mut shown = String::new();
@@ -146,6 +164,16 @@ impl Converter {
             valid_types(&shape.kind),
         ));
         Value::Bool(false)
+    }
+
+    /// The value of member `m`. A `jsonvalue` string member takes any JSON, as botocore
+    /// `json.dumps` it (JSON text given as a string is sent as it is).
+    fn member(&mut self, m: &'static Member, v: &J, path: &str, depth: usize) -> Value {
+        match v {
+            J::String(_) | J::Null => self.convert(m.target(), v, path, depth),
+            v if m.has(JSON_VALUE) => Value::Document(document(v)),
+            v => self.convert(m.target(), v, path, depth),
+        }
     }
 
     fn convert(&mut self, shape: &'static Shape, v: &J, path: &str, depth: usize) -> Value {
@@ -165,16 +193,14 @@ impl Converter {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, x)| {
-                        self.convert(item.target(), x, &format!("{path}[{i}]"), depth + 1)
-                    })
+                    .map(|(i, x)| self.member(item, x, &format!("{path}[{i}]"), depth + 1))
                     .collect(),
             ),
             (Kind::Map(_, value), J::Object(members)) => Value::Map(
                 members
                     .iter()
                     .map(|(k, x)| {
-                        let x = self.convert(value.target(), x, &format!("{path}.{k}"), depth + 1);
+                        let x = self.member(value, x, &format!("{path}.{k}"), depth + 1);
                         (k.clone(), x)
                     })
                     .collect(),
@@ -208,9 +234,9 @@ impl Converter {
             (Kind::Timestamp, J::Number(n)) => {
                 Value::Timestamp(DateTime::from_secs_f64(n.as_f64().unwrap_or_default()))
             }
-            (Kind::Timestamp, J::String(s)) => match DateTime::parse_any(s.trim()) {
-                Ok(t) => Value::Timestamp(t),
-                Err(_) => self.invalid_type(shape, v, path),
+            (Kind::Timestamp, J::String(s)) => match parse_timestamp(s) {
+                Some(t) => Value::Timestamp(t),
+                None => self.invalid_type(shape, v, path),
             },
             _ => self.invalid_type(shape, v, path),
         }
@@ -247,9 +273,8 @@ impl Converter {
         let mut slots: Vec<Option<Value>> = members.iter().map(|_| None).collect();
         for (key, v) in input {
             if let Some(i) = members.iter().position(|m| m.name == key) {
-                let target = members[i].target();
+                let value = self.member(&members[i], v, &format!("{path}.{key}"), depth + 1);
                 let streaming = members[i].is_streaming();
-                let value = self.convert(target, v, &format!("{path}.{key}"), depth + 1);
                 slots[i] = Some(match value {
                     // A streaming member whose target is not marked streaming itself.
                     Value::Blob(b) if streaming => Value::Body(Body::from(b.into_inner())),
@@ -269,5 +294,32 @@ impl Converter {
             }
         }
         Value::Struct(slots)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_timestamp;
+
+    #[test]
+    fn timestamps_read_as_botocore_reads_them() {
+        let secs = |s: &str| parse_timestamp(s).map(|t| (t.secs(), t.subsec_nanos()));
+        // 2024-01-02T03:04:05Z
+        let t = 1_704_164_645;
+        assert_eq!(secs("2024-01-02T03:04:05Z"), Some((t, 0)));
+        assert_eq!(secs("2024-01-02T03:04:05"), Some((t, 0)));
+        assert_eq!(secs("2024-01-02 03:04:05"), Some((t, 0)));
+        assert_eq!(secs("2024-01-02T04:04:05+01:00"), Some((t, 0)));
+        assert_eq!(secs("2024-01-02T03:04:05.250Z"), Some((t, 250_000_000)));
+        assert_eq!(secs("1704164645"), Some((t, 0)));
+        assert_eq!(secs("Tue, 02 Jan 2024 03:04:05 GMT"), Some((t, 0)));
+        assert_eq!(secs("2024-01-02"), Some((t - 3 * 3600 - 4 * 60 - 5, 0)));
+        assert_eq!(secs("2024-01-02T03:04"), Some((t - 5, 0)));
+        assert_eq!(secs("2024-01-02T03:04Z"), Some((t - 5, 0)));
+        assert_eq!(secs("yesterday"), None);
+        assert_eq!(secs("2024-13-02"), None);
+        assert_eq!(secs(""), None);
+        assert_eq!(secs("2024-01-02Téééé"), None);
+        assert_eq!(secs("2024-01-02T0é"), None);
     }
 }

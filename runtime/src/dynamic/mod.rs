@@ -62,7 +62,6 @@ pub struct Documents<'a> {
 /// One service read from its model files: its schema, paginators and waiters, and the model
 /// document itself (for its documentation). Everything it hands out lives for the rest of the
 /// program, as a generated crate's statics do.
-#[derive(Debug)]
 pub struct Model {
     service: &'static Service,
     document: &'static Json,
@@ -70,6 +69,18 @@ pub struct Model {
     paginators: Vec<(&'static str, &'static PaginatorSpec)>,
     /// In model order, with the operation each polls.
     waiters: Vec<(&'static WaiterSpec, &'static Operation)>,
+}
+
+/// The service and how much it holds (the schema itself is large and may be recursive).
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("service", &self.service.name)
+            .field("operations", &self.service.operations.len())
+            .field("paginators", &self.paginators.len())
+            .field("waiters", &self.waiters.len())
+            .finish()
+    }
 }
 
 impl Model {

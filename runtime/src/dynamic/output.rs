@@ -4,7 +4,7 @@
 //! `datetime.isoformat()` (the CLI's `cli_timestamp_format = iso8601`, v2's default).
 
 use crate::response::ResponseMetadata;
-use crate::schema::{Kind, Location, Protocol, Shape};
+use crate::schema::{Kind, Location, Member, Protocol, Shape, JSON_VALUE};
 use crate::types::{Body, DateTime, Document, Number};
 use crate::value::Value;
 use serde_json::{Map, Value as J};
@@ -141,9 +141,20 @@ fn structure(
         ) {
             continue;
         }
-        out.insert(m.name.to_string(), to_json(v, m.target(), options));
+        out.insert(m.name.to_string(), member(v, m, options));
     }
     J::Object(out)
+}
+
+/// The value of member `m`. botocore parses a `jsonvalue` member's JSON only in a header; in
+/// a body the AWS CLI prints it as the JSON text it is (here written compactly again).
+fn member(value: &Value, m: &'static Member, options: &JsonOptions) -> J {
+    match value {
+        Value::Document(d) if m.has(JSON_VALUE) && m.location == Location::Body => {
+            J::String(document(d).to_string())
+        }
+        v => to_json(v, m.target(), options),
+    }
 }
 
 /// `value` (of `shape`) as JSON.
@@ -162,25 +173,22 @@ pub(super) fn to_json(value: &Value, shape: &'static Shape, options: &JsonOption
             TimestampFormat::Epoch if t.subsec_nanos() == 0 => J::from(t.secs()),
             TimestampFormat::Epoch => float(t.as_secs_f64()),
         },
-        Value::List(items) => {
-            let item = match shape.kind {
-                Kind::List(m) => m.target(),
-                _ => shape,
-            };
-            J::Array(items.iter().map(|v| to_json(v, item, options)).collect())
-        }
-        Value::Map(entries) => {
-            let item = match shape.kind {
-                Kind::Map(_, v) => v.target(),
-                _ => shape,
-            };
-            J::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), to_json(v, item, options)))
-                    .collect(),
-            )
-        }
+        Value::List(items) => match shape.kind {
+            Kind::List(m) => J::Array(items.iter().map(|v| member(v, m, options)).collect()),
+            _ => J::Array(items.iter().map(|v| to_json(v, shape, options)).collect()),
+        },
+        Value::Map(entries) => J::Object(
+            entries
+                .iter()
+                .map(|(k, v)| {
+                    let v = match shape.kind {
+                        Kind::Map(_, m) => member(v, m, options),
+                        _ => to_json(v, shape, options),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
         Value::Struct(slots) => structure(shape, slots, 0..slots.len(), options),
         Value::Document(d) => document(d),
         Value::Body(_) | Value::EventStream(_) | Value::EventInput(_) => J::Null,

@@ -1,0 +1,216 @@
+//! The dynamic client's model reading against the generated crates: for every vendored service,
+//! the schema, endpoint rules, paginators and waiters that `rboto::dynamic::Model` reads at run
+//! time from `models/<service>/` (gzipped files, `.sdk-extras.json` overlays and all) are the
+//! ones the generated crate `sdk/<service>` uses.
+//!
+//! The schema is compared structurally ([`describe`]); paginators and waiters are compared with
+//! the generated `paginators.rs` / `waiters.rs` source, each run-time spec written back as the
+//! Rust expression the generator emits for it.
+
+use rboto::dynamic::Model;
+use rboto::paginator::PaginatorSpec;
+use rboto::waiter::{Expected, WaiterSpec};
+use rboto_tests::model_files::dynamic_model;
+use rboto_tests::moto::workspace_root;
+use rboto_tests::schema_dump::describe;
+use std::collections::BTreeMap;
+
+/// Every service directory of `models/`, sorted.
+fn vendored_services() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(workspace_root().join("models"))
+        .expect("models/")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Source text without whitespace (outside and inside literals alike, on both sides) and
+/// without the trailing commas the pretty-printer adds to long lists.
+fn squash(text: &str) -> String {
+    let s: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    s.replace(",)", ")").replace(",]", "]")
+}
+
+/// The `pub static NAME: <ty> = <expr>;` items of a generated file, as squashed expressions,
+/// with the text that follows each up to the next static (its impl and docs).
+fn statics(source: &str, ty: &str) -> Vec<(String, String)> {
+    let marker = format!(": {ty} = ");
+    let mut out = Vec::new();
+    let mut rest = source;
+    while let Some(i) = rest.find(&marker) {
+        rest = &rest[i + marker.len()..];
+        let end = rest.find(";\n").expect("a static ends with `;`");
+        let after = rest[end..]
+            .find("pub static")
+            .map_or(&rest[end..], |j| &rest[end..end + j]);
+        out.push((squash(&rest[..end]), after.to_string()));
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn quoted(items: &[&str]) -> String {
+    let items: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+    format!("&[{}]", items.join(","))
+}
+
+/// A spec as the generator writes it (`emit_paginators.rs`).
+fn paginator_expr(spec: &PaginatorSpec) -> String {
+    let mut s = format!(
+        "PaginatorSpec::new({},{},{})",
+        quoted(spec.input_token),
+        quoted(spec.output_token),
+        quoted(spec.result_key)
+    );
+    if let Some(l) = spec.limit_key {
+        s += &format!(".limit({l:?})");
+    }
+    if let Some(m) = spec.more_results {
+        s += &format!(".more_results({m:?})");
+    }
+    if !spec.non_aggregate_keys.is_empty() {
+        s += &format!(".non_aggregate({})", quoted(spec.non_aggregate_keys));
+    }
+    squash(&s)
+}
+
+/// A waiter as the generator writes it (`emit_waiters.rs`).
+fn waiter_expr(spec: &WaiterSpec) -> String {
+    let acceptors: Vec<String> = spec
+        .acceptors
+        .iter()
+        .map(|a| {
+            let expected = match a.expected {
+                Expected::Str(s) => format!("Str({s:?})"),
+                Expected::Bool(b) => format!("Bool({b})"),
+                Expected::Int(i) => format!("Int({i})"),
+            };
+            format!(
+                "Acceptor::new({:?},{:?},{:?},{expected})",
+                a.state, a.matcher, a.argument
+            )
+        })
+        .collect();
+    squash(&format!(
+        "WaiterSpec::new({:?},{},{},&[{}])",
+        spec.name,
+        spec.delay,
+        spec.max_attempts,
+        acceptors.join(",")
+    ))
+}
+
+fn generated(service: &str, file: &str) -> String {
+    std::fs::read_to_string(
+        workspace_root()
+            .join("sdk")
+            .join(service)
+            .join("src")
+            .join(file),
+    )
+    .unwrap_or_default()
+}
+
+fn check_paginators(name: &str, model: &Model) -> usize {
+    let source = generated(name, "paginators.rs");
+    let want: BTreeMap<String, String> = statics(&source, "PaginatorSpec")
+        .into_iter()
+        .map(|(expr, after)| {
+            let op = after
+                .split("Pages through `")
+                .nth(1)
+                .and_then(|t| t.split('`').next())
+                .expect("the generated doc names the operation")
+                .to_string();
+            (op, expr)
+        })
+        .collect();
+    let got: BTreeMap<String, String> = model
+        .operation_names()
+        .filter_map(|op| Some((op.to_string(), paginator_expr(model.paginator(op)?))))
+        .collect();
+    assert_eq!(got, want, "{name}: paginators");
+    got.len()
+}
+
+fn check_waiters(name: &str, model: &Model) -> usize {
+    let source = generated(name, "waiters.rs");
+    let want: Vec<String> = statics(&source, "WaiterSpec")
+        .into_iter()
+        .map(|(expr, _)| expr)
+        .collect();
+    let got: Vec<String> = model
+        .waiter_names()
+        .map(|w| waiter_expr(model.waiter(w).expect("listed waiter")))
+        .collect();
+    assert_eq!(got, want, "{name}: waiters");
+    got.len()
+}
+
+fn rules(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).expect("rule set is JSON")
+}
+
+#[test]
+fn every_vendored_service_reads_as_its_generated_crate() {
+    let (mut services, mut paginators, mut waiters) = (0, 0, 0);
+    for name in vendored_services() {
+        let crate_dir = workspace_root().join("sdk").join(&name);
+        let embedded = std::fs::read_to_string(crate_dir.join("model.json"))
+            .unwrap_or_else(|e| panic!("{name}: every vendored service has a crate: {e}"));
+        let model = dynamic_model(&name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let leaked: &'static str = Box::leak(name.clone().into_boxed_str());
+        let generated = rboto::model::build(leaked, &embedded, "").expect("embedded model reads");
+        let (a, b) = (describe(model.service()), describe(generated));
+        for (key, want) in &b {
+            assert_eq!(a.get(key), Some(want), "{name}: {key}");
+        }
+        assert_eq!(a.len(), b.len(), "{name}: same shapes");
+        let embedded_rules = std::fs::read_to_string(crate_dir.join("endpoint-rule-set.json"))
+            .expect("generated rule set");
+        assert_eq!(
+            rules(model.service().endpoint_rules),
+            rules(&embedded_rules),
+            "{name}: endpoint rules"
+        );
+        paginators += check_paginators(&name, &model);
+        waiters += check_waiters(&name, &model);
+        services += 1;
+    }
+    assert!(services >= 400, "only {services} services in models/");
+    // Guards that the comparison saw the specs at all (3,449 paginators, 410 waiters today).
+    assert!(paginators > 3000, "{paginators} paginators");
+    assert!(waiters > 350, "{waiters} waiters");
+}
+
+#[test]
+fn documents_may_be_gzipped_or_not_and_broken_ones_are_errors() {
+    let dir = workspace_root().join("models").join("sts");
+    let gz = std::fs::read(dir.join("service-2.json.gz")).expect("gzipped model");
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut plain).unwrap();
+    let a = Model::from_documents("sts", &gz, None, None, None).expect("gzipped");
+    let b = Model::from_documents("sts", &plain, None, None, None).expect("plain");
+    assert_eq!(describe(a.service()), describe(b.service()));
+    assert!(a.operation("GetCallerIdentity").is_some());
+    assert!(a.operation_names().any(|n| n == "AssumeRole"));
+    assert!(a.paginator("GetCallerIdentity").is_none());
+    assert!(a
+        .operation_documentation("AssumeRole")
+        .is_some_and(|d| d.contains("temporary security credentials")));
+
+    for (bytes, what) in [
+        (&b"{"[..], "service-2.json"),
+        (&[0x1f, 0x8b, 0, 1][..], "cannot decompress"),
+        (&[0xff, 0xfe][..], "not UTF-8"),
+    ] {
+        let err = Model::from_documents("broken", bytes, None, None, None).unwrap_err();
+        assert!(err.to_string().contains(what), "{err}");
+        assert!(err.to_string().contains("broken"), "{err}");
+    }
+    let err = Model::from_documents("sts", &plain, None, Some(b"[1,"), None).unwrap_err();
+    assert!(err.to_string().contains("paginators-1.json"), "{err}");
+}
