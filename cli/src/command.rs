@@ -149,7 +149,8 @@ pub async fn run(command: &str, rest: &[String], globals: &Globals) -> Result<i3
         crate::debug::install();
     }
     let client = Client::new(&config, model.clone());
-    let input = Value::Object(std::mem::take(&mut parsed.input));
+    let mut input = Value::Object(std::mem::take(&mut parsed.input));
+    crate::handlers::before_call(&model, operation, &mut input);
     let options = JsonOptions::default();
     let result = if paginate {
         let spec = paginator.ok_or_else(|| CliError::other("no paginator"))?;
@@ -166,7 +167,9 @@ pub async fn run(command: &str, rest: &[String], globals: &Globals) -> Result<i3
         let mut all = Vec::new();
         while let Some(page) = pages.next_page().await {
             let page = page.map_err(|e| CliError::from_call(&e, op_name))?;
-            all.push(page.to_json(&options));
+            let mut json = page.to_json(&options);
+            crate::handlers::after_call(&model, operation, &mut json);
+            all.push(json);
         }
         let token = pages.resume_token().map(str::to_string);
         if settings.format == output::OutputFormat::Text {
@@ -203,7 +206,9 @@ pub async fn run(command: &str, rest: &[String], globals: &Globals) -> Result<i3
             None => client.call(op_name, input).await,
         };
         let mut out = sent.map_err(|e| CliError::from_call(&e, op_name))?;
-        customize::finish_output(&mut out, &custom, &options).await?
+        let mut json = customize::finish_output(&mut out, &custom, &options).await?;
+        crate::handlers::after_call(&model, operation, &mut json);
+        json
     };
     print(&output::render(result, &settings, op_name)?)?;
     Ok(0)

@@ -23,6 +23,9 @@ pub struct Custom {
     count: bool,
     run_instances: bool,
     security_group: bool,
+    put_metric_data: bool,
+    /// The structure member `--zip-file` fills (`Code` / `Content`).
+    zip_file: Option<&'static str>,
     acl_protocol: bool,
     /// The file a streaming input member names (`put-object --body <path>`).
     pub body_path: Option<String>,
@@ -91,6 +94,47 @@ pub fn adjust(
                 required: false,
             });
         }
+    }
+    if command == "cloudwatch" && op_cli == "put-metric-data" {
+        custom.put_metric_data = true;
+        for a in table.iter_mut() {
+            if a.name == "metric-data" {
+                a.required = false;
+            }
+        }
+        for name in [
+            "metric-name",
+            "timestamp",
+            "unit",
+            "value",
+            "dimensions",
+            "statistic-values",
+            "storage-resolution",
+        ] {
+            table.push(Arg {
+                name: name.into(),
+                kind: ArgKind::Custom(name),
+                required: false,
+            });
+        }
+    }
+    let zip_member = match (command, op_cli) {
+        ("lambda", "create-function") => Some(("code", "Code")),
+        ("lambda", "publish-layer-version") => Some(("content", "Content")),
+        _ => None,
+    };
+    if let Some((arg, member)) = zip_member {
+        custom.zip_file = Some(member);
+        for a in table.iter_mut() {
+            if a.name == arg {
+                a.required = false;
+            }
+        }
+        table.push(Arg {
+            name: "zip-file".into(),
+            kind: ArgKind::Custom("zip-file"),
+            required: false,
+        });
     }
     custom.acl_protocol = command == "ec2"
         && matches!(
@@ -161,6 +205,12 @@ pub fn apply(custom: &mut Custom, parsed: &mut Parsed) -> Result<(), CliError> {
     }
     if custom.security_group {
         security_group_permissions(parsed)?;
+    }
+    if custom.put_metric_data {
+        put_metric_data(parsed)?;
+    }
+    if let Some(member) = custom.zip_file {
+        zip_file(parsed, member)?;
     }
     if custom.acl_protocol {
         if let Some(Value::String(p)) = parsed.input.get_mut("Protocol") {
@@ -276,6 +326,111 @@ fn run_instances_network(parsed: &mut Parsed) -> Result<(), CliError> {
         "NetworkInterfaces".into(),
         Value::Array(vec![Value::Object(interface)]),
     );
+    Ok(())
+}
+
+/// awscli's `putmetricdata.py`: the scalar options make the first `MetricData` entry.
+fn put_metric_data(parsed: &mut Parsed) -> Result<(), CliError> {
+    let mut entry = serde_json::Map::new();
+    let number = |name: &str, text: &str| -> Result<Value, CliError> {
+        text.trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| CliError::other(format!("[<class 'decimal.ConversionSyntax'>] {name}")))
+    };
+    for (name, values) in &parsed.custom {
+        let Some(v) = values.first() else { continue };
+        match *name {
+            "metric-name" => {
+                entry.insert("MetricName".into(), Value::String(v.clone()));
+            }
+            "unit" => {
+                entry.insert("Unit".into(), Value::String(v.clone()));
+            }
+            "timestamp" => {
+                entry.insert("Timestamp".into(), Value::String(v.clone()));
+            }
+            "value" => {
+                entry.insert("Value".into(), number("value", v)?);
+            }
+            "dimensions" => {
+                let mut dims = Vec::new();
+                for pair in v.split(',') {
+                    let (k, val) = pair.split_once('=').ok_or_else(|| {
+                        CliError::other("not enough values to unpack (expected 2, got 1)")
+                    })?;
+                    dims.push(serde_json::json!({"Name": k, "Value": val}));
+                }
+                entry.insert("Dimensions".into(), Value::Array(dims));
+            }
+            "statistic-values" => {
+                let mut stats = serde_json::Map::new();
+                for pair in v.split(',') {
+                    let (k, val) = pair.split_once('=').ok_or_else(|| {
+                        CliError::other("not enough values to unpack (expected 2, got 1)")
+                    })?;
+                    stats.insert(k.to_string(), number(k, val)?);
+                }
+                entry.insert("StatisticValues".into(), Value::Object(stats));
+            }
+            "storage-resolution" => {
+                let n: i64 = v.trim().parse().map_err(|_| {
+                    CliError::other(format!("invalid literal for int() with base 10: '{v}'"))
+                })?;
+                entry.insert("StorageResolution".into(), Value::from(n));
+            }
+            _ => {}
+        }
+    }
+    if entry.is_empty() {
+        return Ok(());
+    }
+    if parsed.input.contains_key("MetricData") {
+        return Err(CliError::param(
+            "The --metric-data option is not compatible with the scalar --metric-name, --timestamp, --unit, --value, --dimensions, --statistic-values, --storage-resolution options.",
+        ));
+    }
+    parsed.input.insert(
+        "MetricData".into(),
+        Value::Array(vec![Value::Object(entry)]),
+    );
+    Ok(())
+}
+
+/// awscli's `awslambda.py`: `--zip-file` is the `ZipFile` of `--code` (`--content`).
+fn zip_file(parsed: &mut Parsed, member: &str) -> Result<(), CliError> {
+    use base64::Engine;
+    let Some(value) = custom_value(parsed, "zip-file")
+        .and_then(|v| v.first())
+        .cloned()
+    else {
+        return Ok(());
+    };
+    let bytes = match value.strip_prefix("fileb://") {
+        Some(path) => std::fs::read(path).map_err(|e| {
+            CliError::param(format!(
+                "Error parsing parameter '--zip-file': Unable to load paramfile {value}: {e}"
+            ))
+        })?,
+        None => {
+            return Err(CliError::param(format!(
+                "Error parsing parameter '--zip-file': ZipFile contents must be a file path given with fileb:// ({value})"
+            )))
+        }
+    };
+    let encoded = Value::String(base64::engine::general_purpose::STANDARD.encode(bytes));
+    match parsed.input.get_mut(member) {
+        Some(Value::Object(code)) => {
+            code.insert("ZipFile".into(), encoded);
+        }
+        _ => {
+            let mut code = serde_json::Map::new();
+            code.insert("ZipFile".into(), encoded);
+            parsed.input.insert(member.to_string(), Value::Object(code));
+        }
+    }
     Ok(())
 }
 
@@ -464,6 +619,21 @@ mod tests {
         assert_eq!(
             Value::Object(none.input).to_string(),
             r#"{"SubnetId":"subnet-1"}"#
+        );
+    }
+
+    #[test]
+    fn put_metric_data_scalars() {
+        let mut p = parsed_with(&[
+            ("metric-name", &["Hits"]),
+            ("value", &["3"]),
+            ("unit", &["Count"]),
+            ("dimensions", &["Page=home,Site=a"]),
+        ]);
+        put_metric_data(&mut p).unwrap();
+        assert_eq!(
+            Value::Object(p.input).to_string(),
+            r#"{"MetricData":[{"MetricName":"Hits","Value":3.0,"Unit":"Count","Dimensions":[{"Name":"Page","Value":"home"},{"Name":"Site","Value":"a"}]}]}"#
         );
     }
 

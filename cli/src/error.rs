@@ -92,10 +92,16 @@ impl CliError {
                     .service_error()
                     .and_then(|s| s.message.clone())
                     .unwrap_or_else(|| "Unknown".to_string());
+                // botocore's ClientError names the retries when they ran out.
+                let retries = err
+                    .retry_outcome()
+                    .filter(|r| r.max_attempts_reached)
+                    .map(|r| format!(" (reached max retries: {})", r.retries))
+                    .unwrap_or_default();
                 CliError {
                     code: exit::SERVICE,
                     message: format!(
-                        "An error occurred ({code}) when calling the {operation} operation: {message}"
+                        "An error occurred ({code}) when calling the {operation} operation{retries}: {message}"
                     ),
                     usage: false,
                 }

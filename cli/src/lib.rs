@@ -13,6 +13,7 @@ mod debug;
 pub mod dynamic;
 pub mod error;
 pub mod globals;
+pub mod handlers;
 pub mod help;
 pub mod jmespath;
 pub mod models;
