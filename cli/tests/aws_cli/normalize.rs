@@ -135,6 +135,7 @@ fn generated(s: &[u8]) -> Option<usize> {
         .or_else(|| address(s))
         .or_else(|| base64_run(s))
         .or_else(|| prefixed_hex(s))
+        .or_else(|| iam_unique_id(s))
         .or_else(|| mixed_alnum(s))
 }
 
@@ -219,6 +220,16 @@ fn prefixed_hex(s: &[u8]) -> Option<usize> {
     ok.then_some(prefix + 1 + hex)
 }
 
+/// An IAM unique id or access key id: a known 4-letter prefix (`AKIA`, `ASIA`, `AROA`, …) and 16
+/// upper-case letters or digits; moto's may have no digit at all.
+fn iam_unique_id(s: &[u8]) -> Option<usize> {
+    const PREFIXES: [&[u8]; 8] = [
+        b"AKIA", b"ASIA", b"AROA", b"AIDA", b"ANPA", b"AGPA", b"AIPA", b"ANVA",
+    ];
+    let len = run_len(s, |c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    (len == 20 && PREFIXES.iter().any(|p| s.starts_with(p))).then_some(len)
+}
+
 /// A run of letters and digits of 12 or more with at least one of each: access key ids, zone
 /// ids, random suffixes, hashes.
 fn mixed_alnum(s: &[u8]) -> Option<usize> {
@@ -230,11 +241,14 @@ fn mixed_alnum(s: &[u8]) -> Option<usize> {
 }
 
 /// The line of stderr that says what went wrong: the argument parser's `aws: error: …` line
-/// when there is one (it follows a usage block), else the first non-empty line.
+/// when there is one; after a usage block (`usage: …`, whose first line AWS CLI v1 prefixes with
+/// a note about v2), its last line (`Unknown options: …`); else the first non-empty line.
 pub fn error_line(stderr: &str) -> String {
     let lines = || stderr.lines().map(str::trim_end).filter(|l| !l.is_empty());
+    let usage = lines().any(|l| l.starts_with("usage:"));
     lines()
         .find(|l| l.starts_with("aws: error:") || l.starts_with("rboto: error:"))
+        .or_else(|| if usage { lines().next_back() } else { None })
         .or_else(|| lines().next())
         .unwrap_or("")
         .to_string()
@@ -267,6 +281,7 @@ mod tests {
             normalize("[1796438406.506598, 1700000000000, 12345678901]"),
             "[<epoch10.f>, <epoch13>, 12345678901]"
         );
+        assert_eq!(normalize("ASIARZPUZDIKCKGSFOAY:x"), "<id1>:x");
         // Plain words and names are left alone.
         assert_eq!(
             normalize("my-bucket hello.txt us-east-1"),
@@ -285,5 +300,7 @@ mod tests {
             error_line("\nAn error occurred (NoSuchBucket) when calling\n"),
             "An error occurred (NoSuchBucket) when calling"
         );
+        let unknown = "usage: Note: AWS CLI version 2…\n\nusage: aws [options]\n  aws help\n\nUnknown options: --x, 1\n";
+        assert_eq!(error_line(unknown), "Unknown options: --x, 1");
     }
 }
