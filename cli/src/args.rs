@@ -263,6 +263,12 @@ pub fn parse(
         }
     }
     if !unknown.is_empty() {
+        // awscli's operation parser has an optional `help` positional that swallows the first
+        // stray word; the CLI then lists it after the rest.
+        if let Some(first_word) = unknown.iter().position(|u| !is_option(u)) {
+            let word = unknown.remove(first_word);
+            unknown.push(word);
+        }
         return Err(CliError::usage(format!(
             "Unknown options: {}",
             unknown.join(", ")
@@ -356,4 +362,44 @@ fn generate(
     };
     stack.pop();
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unknown_options(args: &[&str]) -> String {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        match parse(&[], &args, false, 0, ("cloudtrail", "lookup-events")) {
+            Err(e) => e.to_string(),
+            Ok(_) => "parsed".into(),
+        }
+    }
+
+    /// The orders awscli 1.46.3 printed for the same command lines.
+    #[test]
+    fn unknown_options_are_listed_in_the_order_awscli_lists_them() {
+        for (args, listed) in [
+            (
+                &[
+                    "--filter-event-name",
+                    "ErrorCode",
+                    "--filter-event-value",
+                    "AccessDenied",
+                ][..],
+                "--filter-event-name, --filter-event-value, AccessDenied, ErrorCode",
+            ),
+            (&["x", "--a", "y", "z"][..], "--a, y, z, x"),
+            (
+                &["--a", "x", "y", "--b", "z", "w"][..],
+                "--a, y, --b, z, w, x",
+            ),
+        ] {
+            let message = unknown_options(args);
+            assert!(
+                message.contains(&format!("Unknown options: {listed}")),
+                "{args:?}: {message}"
+            );
+        }
+    }
 }

@@ -50,6 +50,13 @@ pub fn after_call(model: &Model, operation: &'static Operation, output: &mut Val
                 }
             }
         }
+        // botocore's `parse_get_bucket_location` always sets the member: us-east-1's empty
+        // element is `None`, which the CLI prints as null.
+        ("s3", "GetBucketLocation") => {
+            if let Value::Object(map) = output {
+                map.entry("LocationConstraint").or_insert(Value::Null);
+            }
+        }
         _ => {}
     }
 }

@@ -9,6 +9,7 @@ pub mod rng;
 pub mod schema_dump;
 pub mod scratch;
 pub mod stub;
+pub mod venv;
 
 /// The text of a caught panic (`catch_unwind`'s payload): the message of `panic!("…")` and of
 /// a formatted `panic!`, or `(no message)`.

@@ -72,16 +72,12 @@ from moto.server import main
 main(sys.argv[1:])
 ";
 
-/// Marker file inside the venv written after a complete install; it holds [`PIP_PACKAGES`].
-const INSTALLED_MARKER: &str = ".rboto-installed";
-
 /// Number of requests moto lets through unchecked after `reset-auth`: exactly the IAM calls of
 /// [`MotoServer::enable_auth`] (CreateUser, PutUserPolicy, CreateAccessKey).
 const AUTH_SETUP_CALLS: u32 = 3;
 /// How often [`MotoServer::enable_auth`] switches verification on before giving up.
 const ENABLE_AUTH_TRIES: u32 = 3;
 
-const INSTALL_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
 const STOP_TIMEOUT: Duration = Duration::from_secs(5);
@@ -463,126 +459,23 @@ pub fn workspace_root() -> PathBuf {
 
 /// `<workspace>/target/moto-venv`.
 pub fn venv_dir() -> PathBuf {
-    workspace_root().join("target").join("moto-venv")
+    VENV.path()
 }
 
 fn logs_dir() -> PathBuf {
     workspace_root().join("target").join("moto-logs")
 }
 
+/// moto's venv.
+pub const VENV: crate::venv::Venv = crate::venv::Venv {
+    what: "moto",
+    dir: "moto-venv",
+    packages: PIP_PACKAGES,
+};
+
 /// Makes sure moto is installed in [`venv_dir`], installing it if not; returns the venv.
 pub fn ensure_installed() -> Result<PathBuf, String> {
-    let venv = venv_dir();
-    let lock = venv.with_extension("lock");
-    let deadline = Instant::now() + INSTALL_TIMEOUT;
-    loop {
-        if is_installed(&venv) {
-            return Ok(venv);
-        }
-        match fs::create_dir(&lock) {
-            Ok(()) => {
-                let _ = fs::write(lock.join("pid"), std::process::id().to_string());
-                // Another process may have finished between our check and our lock.
-                let result = if is_installed(&venv) {
-                    Ok(())
-                } else {
-                    install(&venv)
-                };
-                let _ = fs::remove_dir_all(&lock);
-                return result.map(|()| venv);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                if lock_is_stale(&lock) {
-                    let _ = fs::remove_dir_all(&lock);
-                    continue;
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let parent = lock.parent().unwrap_or(Path::new("."));
-                fs::create_dir_all(parent)
-                    .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-                continue;
-            }
-            Err(e) => return Err(format!("cannot create {}: {e}", lock.display())),
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "gave up waiting for another process installing moto (lock {})",
-                lock.display()
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
-fn is_installed(venv: &Path) -> bool {
-    fs::read_to_string(venv.join(INSTALLED_MARKER)).is_ok_and(|text| text.trim() == PIP_PACKAGES)
-}
-
-/// A lock whose installer died: its pid no longer runs, or it never wrote one within a minute.
-fn lock_is_stale(lock: &Path) -> bool {
-    match fs::read_to_string(lock.join("pid")) {
-        Ok(pid) => !Path::new("/proc").join(pid.trim()).exists(),
-        Err(_) => fs::metadata(lock)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| SystemTime::now().duration_since(t).ok())
-            .is_some_and(|age| age > Duration::from_secs(60)),
-    }
-}
-
-fn install(venv: &Path) -> Result<(), String> {
-    // Straight to stderr, past the test harness's output capture, so it is seen.
-    let _ = writeln!(
-        std::io::stderr(),
-        "installing moto into target/moto-venv (first use)…"
-    );
-    if venv.exists() {
-        // A partial or outdated install: start over.
-        fs::remove_dir_all(venv).map_err(|e| format!("cannot remove {}: {e}", venv.display()))?;
-    }
-    let logs = logs_dir();
-    fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
-    let log_path = logs.join("install.log");
-    let log = File::create(&log_path)
-        .map_err(|e| format!("cannot create {}: {e}", log_path.display()))?;
-    let run = |program: &Path, args: &[&str]| -> Result<(), String> {
-        let out = log
-            .try_clone()
-            .map_err(|e| format!("cannot duplicate {}: {e}", log_path.display()))?;
-        let err = log
-            .try_clone()
-            .map_err(|e| format!("cannot duplicate {}: {e}", log_path.display()))?;
-        let status = Command::new(program)
-            .args(args)
-            .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .status()
-            .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
-        if status.success() {
-            return Ok(());
-        }
-        let text = fs::read_to_string(&log_path).unwrap_or_default();
-        let tail: Vec<&str> = text.lines().rev().take(20).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
-        Err(format!(
-            "installing moto failed: `{} {}` exited with {status}; last lines of {}:\n{}",
-            program.display(),
-            args.join(" "),
-            log_path.display(),
-            tail.join("\n")
-        ))
-    };
-    let venv_str = venv.to_string_lossy();
-    run(Path::new("python3"), &["-m", "venv", &venv_str])?;
-    let mut pip_args = vec!["install"];
-    pip_args.extend(PIP_PACKAGES.split_whitespace());
-    run(&venv.join("bin").join("pip"), &pip_args)?;
-    let marker = venv.join(INSTALLED_MARKER);
-    fs::write(&marker, format!("{PIP_PACKAGES}\n"))
-        .map_err(|e| format!("cannot write {}: {e}", marker.display()))
+    VENV.ensure_installed()
 }
 
 fn expect_ok(what: &str, response: &RawResponse) -> Result<(), String> {

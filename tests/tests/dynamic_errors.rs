@@ -118,6 +118,36 @@ async fn wrong_types_name_the_member_path() {
     assert!(!msg.contains("EndTime"), "{msg}");
 }
 
+/// botocore's `range_check`; the expected reports are what botocore 1.44.5's ParamValidator
+/// printed for the same inputs.
+#[tokio::test]
+async fn values_and_lengths_below_the_model_minimum() {
+    let ddb = client("dynamodb", true);
+    let msg = validation_error(
+        &ddb,
+        "ListTables",
+        json!({"Limit": 0, "ExclusiveStartTableName": ""}),
+    )
+    .await;
+    assert_eq!(
+        msg,
+        "ListTables: Parameter validation failed:\n\
+         Invalid value for parameter Limit, value: 0, valid min value: 1\n\
+         Invalid length for parameter ExclusiveStartTableName, value: 0, valid min length: 3"
+    );
+    let msg = validation_error(
+        &ddb,
+        "GetItem",
+        json!({"TableName": "abc", "Key": {}, "AttributesToGet": []}),
+    )
+    .await;
+    assert_eq!(
+        msg,
+        "GetItem: Parameter validation failed:\n\
+         Invalid length for parameter AttributesToGet, value: 0, valid min length: 1"
+    );
+}
+
 #[tokio::test]
 async fn unknown_and_missing_members() {
     let ddb = client("dynamodb", true);

@@ -60,13 +60,15 @@ impl Client {
     /// every problem.
     fn input(&self, op: &'static Operation, input: &serde_json::Value) -> Result<Value, Error> {
         let check_required = self.inner.config().parameter_validation();
-        input::to_value(op.input, input, check_required).map_err(|problems| {
-            Error::new(
-                ErrorKind::ParamValidation,
-                format!("Parameter validation failed:\n{}", problems.join("\n")),
-            )
-            .with_context(op.name, None)
-        })
+        input::to_value(op.input, input, check_required, self.model.minimums()).map_err(
+            |problems| {
+                Error::new(
+                    ErrorKind::ParamValidation,
+                    format!("Parameter validation failed:\n{}", problems.join("\n")),
+                )
+                .with_context(op.name, None)
+            },
+        )
     }
 
     /// The protocol outputs are parsed with, for [`Output::to_json`]'s member order.
@@ -174,7 +176,8 @@ impl Client {
         let attempts = max_attempts.unwrap_or(spec.max_attempts);
         let check_required = self.inner.config().parameter_validation();
         let next_input = || {
-            input::to_value(op.input, &input, check_required).unwrap_or(Value::Struct(Vec::new()))
+            input::to_value(op.input, &input, check_required, self.model.minimums())
+                .unwrap_or(Value::Struct(Vec::new()))
         };
         let (done, metadata) =
             crate::waiter::poll(&self.inner, op, spec, delay, attempts, next_input).await;

@@ -3,10 +3,12 @@
 //! Tags[0].Key, value: 1, type: <class 'int'>, valid types: <class 'str'>`), since that is
 //! what a user of the AWS CLI knows.
 
-use crate::schema::{Kind, Member, Shape, IDEMPOTENCY_TOKEN, JSON_VALUE, REQUIRED};
+use crate::model::json::Json;
+use crate::schema::{Kind, Member, Shape, HOST_LABEL, IDEMPOTENCY_TOKEN, JSON_VALUE, REQUIRED};
 use crate::types::{Blob, Body, DateTime, Document, Number};
 use crate::value::Value;
 use serde_json::Value as J;
+use std::collections::HashMap;
 
 /// Recursive shapes are finite in value, but a hostile input should not blow the stack.
 const MAX_DEPTH: usize = 100;
@@ -18,10 +20,12 @@ pub(super) fn to_value(
     shape: &'static Shape,
     input: &J,
     check_required: bool,
+    minimums: &Minimums,
 ) -> Result<Value, Vec<String>> {
     let mut conv = Converter {
         problems: Vec::new(),
         check_required,
+        minimums,
     };
     let value = conv.convert(shape, input, "", 0);
     if conv.problems.is_empty() {
@@ -31,9 +35,56 @@ pub(super) fn to_value(
     }
 }
 
-struct Converter {
+struct Converter<'m> {
     problems: Vec<String>,
     check_required: bool,
+    minimums: &'m Minimums,
+}
+
+/// The `min` trait of each member's target shape (a string's or list's least length, a
+/// number's least value), by the containing shape's name and the member's (`member` for a
+/// list's items and a map's values, as the schema names them): plain scalar shapes share one schema shape each, so
+/// the target's own name is not at hand where the check runs.
+#[derive(Debug, Default)]
+pub(crate) struct Minimums(HashMap<(&'static str, &'static str), f64>);
+
+impl Minimums {
+    pub(crate) fn of(document: &'static Json) -> Minimums {
+        let shapes = document.get("shapes");
+        let min_of = |target: &Json| {
+            let name = target.get("shape").as_str()?;
+            shapes.get(name).get("min").as_f64()
+        };
+        let mut mins = HashMap::new();
+        for (name, shape) in shapes.members() {
+            let members: Vec<(&'static str, &'static Json)> = match shape.get("type").as_str() {
+                Some("structure" | "union") => shape
+                    .get("members")
+                    .members()
+                    .iter()
+                    .map(|(member, target)| (member.as_str(), target))
+                    .collect(),
+                Some("list") => vec![("member", shape.get("member"))],
+                Some("map") => vec![("member", shape.get("value"))],
+                _ => continue,
+            };
+            for (member, target) in members {
+                if let Some(min) = min_of(target) {
+                    mins.insert((name.as_str(), member), min);
+                }
+            }
+        }
+        Minimums(mins)
+    }
+}
+
+/// A number as Python prints it in botocore's messages (`1`, `0.5`).
+fn python_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e16 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
 }
 
 /// botocore's `_get_name`: the top level is `input`, a nested path drops its leading dot.
@@ -153,7 +204,55 @@ fn parse_timestamp(text: &str) -> Option<DateTime> {
     DateTime::parse_iso8601(&format!("{date}T{time}")).ok()
 }
 
-impl Converter {
+impl Converter<'_> {
+    /// botocore's `range_check`: `measure` (a length or a value) below the shape's `min`, or
+    /// below 1 for a host-label member without one.
+    fn range_check(
+        &mut self,
+        key: (&str, &str),
+        shape: &Shape,
+        measure: f64,
+        host_label: bool,
+        path: &str,
+    ) {
+        let (what, unit) = match shape.kind {
+            Kind::String | Kind::List(_) => ("length", "length"),
+            _ => ("value", "value"),
+        };
+        let min = match self.minimums.0.get(&key) {
+            Some(min) => *min,
+            None if host_label => 1.0,
+            None => return,
+        };
+        if measure < min {
+            self.problems.push(format!(
+                "Invalid {what} for parameter {}, value: {}, valid min {unit}: {}",
+                display_name(path),
+                python_number(measure),
+                python_number(min),
+            ));
+        }
+    }
+
+    /// Checks a converted value's length or size against its shape's minimum.
+    fn check_minimum(
+        &mut self,
+        key: (&str, &str),
+        shape: &Shape,
+        value: &Value,
+        host_label: bool,
+        path: &str,
+    ) {
+        let measure = match (&shape.kind, value) {
+            (Kind::String, Value::Str(s)) => s.chars().count() as f64,
+            (Kind::List(_), Value::List(items)) => items.len() as f64,
+            (_, Value::Int(n)) => *n as f64,
+            (Kind::Float | Kind::Double, Value::Float(f)) => *f,
+            _ => return,
+        };
+        self.range_check(key, shape, measure, host_label, path);
+    }
+
     fn invalid_type(&mut self, shape: &Shape, v: &J, path: &str) -> Value {
         let mut shown = String::new();
         python_str(v, &mut shown, false);
@@ -168,12 +267,43 @@ impl Converter {
 
     /// The value of member `m`. A `jsonvalue` string member takes any JSON, as botocore
     /// `json.dumps` it (JSON text given as a string is sent as it is).
-    fn member(&mut self, m: &'static Member, v: &J, path: &str, depth: usize) -> Value {
+    fn member(
+        &mut self,
+        container: &Shape,
+        m: &'static Member,
+        v: &J,
+        path: &str,
+        depth: usize,
+    ) -> Value {
         match v {
-            J::String(_) | J::Null => self.convert(m.target(), v, path, depth),
-            v if m.has(JSON_VALUE) => Value::Document(document(v)),
-            v => self.convert(m.target(), v, path, depth),
+            v if m.has(JSON_VALUE) && !matches!(v, J::String(_) | J::Null) => {
+                Value::Document(document(v))
+            }
+            v => self.convert_checked((container.name, m.name), m, v, path, depth),
         }
+    }
+
+    /// [`Self::convert`], then the minimum check, reported (as botocore does) before the
+    /// problems of a list's items.
+    fn convert_checked(
+        &mut self,
+        key: (&str, &str),
+        m: &'static Member,
+        v: &J,
+        path: &str,
+        depth: usize,
+    ) -> Value {
+        let shape = m.target();
+        let before = self.problems.len();
+        let value = self.convert(shape, v, path, depth);
+        // A value of the wrong type has no length to check; a list's own length is reported
+        // before its items' problems.
+        if self.problems.len() == before || matches!(shape.kind, Kind::List(_)) {
+            let items = self.problems.split_off(before);
+            self.check_minimum(key, shape, &value, m.has(HOST_LABEL), path);
+            self.problems.extend(items);
+        }
+        value
     }
 
     fn convert(&mut self, shape: &'static Shape, v: &J, path: &str, depth: usize) -> Value {
@@ -193,14 +323,14 @@ impl Converter {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, x)| self.member(item, x, &format!("{path}[{i}]"), depth + 1))
+                    .map(|(i, x)| self.member(shape, item, x, &format!("{path}[{i}]"), depth + 1))
                     .collect(),
             ),
             (Kind::Map(_, value), J::Object(members)) => Value::Map(
                 members
                     .iter()
                     .map(|(k, x)| {
-                        let x = self.member(value, x, &format!("{path}.{k}"), depth + 1);
+                        let x = self.member(shape, value, x, &format!("{path}.{k}"), depth + 1);
                         (k.clone(), x)
                     })
                     .collect(),
@@ -290,7 +420,7 @@ impl Converter {
         let mut slots: Vec<Option<Value>> = members.iter().map(|_| None).collect();
         for (key, v) in input {
             if let Some(i) = members.iter().position(|m| m.name == key) {
-                let value = self.member(&members[i], v, &format!("{path}.{key}"), depth + 1);
+                let value = self.member(shape, &members[i], v, &format!("{path}.{key}"), depth + 1);
                 let streaming = members[i].is_streaming();
                 slots[i] = Some(match value {
                     // A streaming member whose target is not marked streaming itself.

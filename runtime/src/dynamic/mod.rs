@@ -69,6 +69,9 @@ pub struct Model {
     paginators: Vec<(&'static str, &'static PaginatorSpec)>,
     /// In model order, with the operation each polls.
     waiters: Vec<(&'static WaiterSpec, &'static Operation)>,
+    /// Each shape's `min` (length or value): the runtime schema does not carry it, botocore's
+    /// parameter validation checks it.
+    minimums: input::Minimums,
 }
 
 /// The service and how much it holds (the schema itself is large and may be recursive).
@@ -138,7 +141,12 @@ impl Model {
             document,
             paginators,
             waiters,
+            minimums: input::Minimums::of(document),
         })
+    }
+
+    pub(crate) fn minimums(&self) -> &input::Minimums {
+        &self.minimums
     }
 
     /// The service's schema.
