@@ -118,6 +118,11 @@ impl CliError {
                 "You must specify a region. You can also configure your region by running \"aws configure\".",
             ),
             K::PartialCredentials | K::InvalidConfig => CliError::config(err.message().to_string()),
+            // The dynamic client's reports carry botocore's heading already; the runtime's
+            // own checks (a header value, a host label) do not.
+            K::ParamValidation if err.message().starts_with("Parameter validation failed:") => {
+                CliError::param(err.message().to_string())
+            }
             K::ParamValidation => CliError::param(format!(
                 "Parameter validation failed:\n{}",
                 err.message()

@@ -232,7 +232,7 @@ fn generate_cli_skeleton_and_cli_input_json() {
     let input = dir.join("input.json");
     std::fs::write(
         &input,
-        r#"{"RoleArn": "arn:aws:iam::123456789012:role/r", "RoleSessionName": "s"}"#,
+        r#"{"RoleArn": "arn:aws:iam::123456789012:role/r", "RoleSessionName": "s1"}"#,
     )
     .unwrap();
     let out = rboto(&[
@@ -246,7 +246,7 @@ fn generate_cli_skeleton_and_cli_input_json() {
         "text",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "arn:aws:sts::123456789012:assumed-role/r/s\n");
+    assert_eq!(stdout(&out), "arn:aws:sts::123456789012:assumed-role/r/s1\n");
 }
 
 #[test]
