@@ -329,13 +329,7 @@ fn parse_transfers(text: &str) -> Figures {
             }
         }
     }
-    if !out.status.success() {
-        eprintln!(
-            "transfer_bench exited with {} (a bound was exceeded)",
-            out.status
-        );
-    }
-    Ok(f)
+    f
 }
 
 #[cfg(test)]
