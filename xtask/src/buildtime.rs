@@ -11,7 +11,7 @@ use std::time::Instant;
 
 /// Sums the per-crate durations (seconds) of a `cargo build --timings` HTML report, and names
 /// the slowest crates.
-fn unit_times(html: &str) -> Option<(f64, Vec<(String, f64)>)> {
+fn unit_times(html: &str) -> Option<(f64, CrateTimes)> {
     let start = html.find("const UNIT_DATA = ")? + "const UNIT_DATA = ".len();
     let end = start + html[start..].find("];")? + 1;
     let units: serde_json::Value = serde_json::from_str(&html[start..end]).ok()?;
@@ -35,9 +35,12 @@ fn unit_times(html: &str) -> Option<(f64, Vec<(String, f64)>)> {
     Some((total, crates))
 }
 
+/// Crates and their compile seconds.
+type CrateTimes = Vec<(String, f64)>;
+
 /// A clean `cargo build --release --timings` of one program of `xtask/buildtime/`: wall
 /// seconds, compile seconds summed over crates, and the slowest crates.
-pub fn clean_release(app: &str) -> Result<(f64, f64, Vec<(String, f64)>), String> {
+pub fn clean_release(app: &str) -> Result<(f64, f64, CrateTimes), String> {
     let root = workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let dir = root.join("xtask").join("buildtime").join(app);

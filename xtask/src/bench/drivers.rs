@@ -316,9 +316,7 @@ fn parse_transfers(text: &str) -> Figures {
         if let Some(i) = t.find("up ") {
             if t.starts_with("loopback limit") {
                 let rest = &t[i..];
-                let mut it = rest
-                    .split(|c: char| c == ' ' || c == ',')
-                    .filter(|s| !s.is_empty());
+                let mut it = rest.split([' ', ',']).filter(|s| !s.is_empty());
                 while let Some(w) = it.next() {
                     if w == "up" || w == "down" {
                         if let Some(v) = it.next().and_then(|v| v.parse().ok()) {
