@@ -11,8 +11,28 @@ pub type Figures = BTreeMap<String, f64>;
 /// boto3 matching the botocore the moto venv pins (boto3 and botocore share version numbers).
 const BOTO3: &str = "boto3==1.44.5";
 
+/// A cargo command without the variables `cargo run` set for the xtask itself
+/// (`CARGO_PKG_NAME=xtask`, …): build scripts that watch them (ring's does) would otherwise
+/// rerun, and everything above them be rebuilt, whenever the bench is started through
+/// `cargo xtask` rather than from a shell.
 pub fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if key.starts_with("CARGO_PKG_")
+            || key.starts_with("CARGO_MANIFEST_")
+            || [
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "OUT_DIR",
+            ]
+            .contains(&key.as_ref())
+        {
+            cmd.env_remove(key.as_ref());
+        }
+    }
+    cmd
 }
 
 /// The workspace's target directory (`CARGO_TARGET_DIR` when set).
@@ -112,6 +132,19 @@ impl Driver {
             program: python,
             prefix: vec![script.to_string_lossy().into_owned()],
         })
+    }
+
+    /// A peer that could not be built or installed: an empty column.
+    pub fn missing() -> Self {
+        Driver {
+            name: "missing",
+            program: PathBuf::new(),
+            prefix: Vec::new(),
+        }
+    }
+
+    pub fn is_missing(&self) -> bool {
+        self.name == "missing"
     }
 
     pub fn is_python(&self) -> bool {

@@ -70,8 +70,17 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let root = workspace_root();
     let mut drivers = vec![Driver::rboto(&root)?];
     if peers {
-        drivers.push(Driver::aws(&root)?);
-        drivers.push(Driver::boto3()?);
+        // Columns stay in order (rboto, aws-sdk-rust, boto3): a peer that cannot be built or
+        // installed still gets its (empty) column.
+        for peer in [Driver::aws(&root), Driver::boto3()] {
+            match peer {
+                Ok(d) => drivers.push(d),
+                Err(e) => {
+                    eprintln!("peer left out: {e}");
+                    drivers.push(Driver::missing());
+                }
+            }
+        }
     }
 
     let server = Server::start(&drivers[0])?;
@@ -96,35 +105,60 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
 
     let mut results: Vec<Figures> = Vec::new();
     for d in &drivers {
+        if d.is_missing() {
+            results.push(Figures::new());
+            continue;
+        }
         println!("== {}", d.name);
         let c = if d.is_python() { &PYTHON } else { &RUST };
         let mut f = Figures::new();
+        // A failed workload leaves its rows empty ("—") rather than losing the whole run.
+        let mut take = |what: &str, got: Result<Figures, String>| match got {
+            Ok(figures) => f.extend(figures),
+            Err(e) => eprintln!("{}: {what} left out: {e}", d.name),
+        };
         let n = |v: usize| v.to_string();
-        f.extend(d.run(&["sign", &n(c.sign), "all"])?);
-        f.extend(d.callgrind(
-            &["sign", &n(c.sign_ir), "all"],
-            &["sign.post", "sign.get", "sign.presign"],
-            c.sign_ir,
-        )?);
-        f.extend(d.endpoint()?);
-        f.extend(d.run(&["req", &local, &n(c.req), "all", "all"])?);
+        take("signing", d.run(&["sign", &n(c.sign), "all"]));
+        take(
+            "signing instructions",
+            d.callgrind(
+                &["sign", &n(c.sign_ir), "all"],
+                &["sign.post", "sign.get", "sign.presign"],
+                c.sign_ir,
+            ),
+        );
+        take("endpoint resolution", d.endpoint());
+        take("requests", d.run(&["req", &local, &n(c.req), "all", "all"]));
         let phases: Vec<String> = table::KINDS
             .iter()
             .map(|(k, _)| format!("req.{k}"))
             .collect();
         let phases: Vec<&str> = phases.iter().map(String::as_str).collect();
-        f.extend(d.callgrind(
-            &["req", &local, &n(c.req_ir), "all", "all"],
-            &phases,
-            c.req_ir,
-        )?);
+        take(
+            "request instructions",
+            d.callgrind(
+                &["req", &local, &n(c.req_ir), "all", "all"],
+                &phases,
+                c.req_ir,
+            ),
+        );
         if let Some((_, url)) = &moto {
-            let got = d.run(&["req", url, &n(c.moto), "all", "basic"])?;
-            f.extend(got.into_iter().map(|(k, v)| (format!("moto.{k}"), v)));
+            let got = d.run(&["req", url, &n(c.moto), "all", "basic"]);
+            take(
+                "moto requests",
+                got.map(|g| {
+                    g.into_iter()
+                        .map(|(k, v)| (format!("moto.{k}"), v))
+                        .collect()
+                }),
+            );
         }
-        f.extend(d.run(&["concurrent", &local, &n(CONCURRENT)])?);
+        take(
+            "concurrency",
+            d.run(&["concurrent", &local, &n(CONCURRENT)]),
+        );
         if d.name == "rboto" {
-            f.extend(drivers::transfers(&root)?);
+            take("transfers", drivers::transfers(&root));
         }
         results.push(f);
     }
@@ -132,9 +166,13 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     drop(server);
 
     if peers && !skip_build {
-        let (r, a) = build::figures()?;
-        results[0].extend(r);
-        results[1].extend(a);
+        match build::figures() {
+            Ok((r, a)) => {
+                results[0].extend(r);
+                results[1].extend(a);
+            }
+            Err(e) => eprintln!("build figures left out: {e}"),
+        }
     }
 
     let rendered = table::render(&results);
