@@ -167,13 +167,11 @@ impl Clients {
                     )
                     .period(60)
                     .stat("Average")
-                    .build()
-                    .map_err(|e| e.to_string())?;
+                    .build();
                 let query = MetricDataQuery::builder()
                     .id("m0")
                     .metric_stat(stat)
-                    .build()
-                    .map_err(|e| e.to_string())?;
+                    .build();
                 let out = self
                     .cw
                     .get_metric_data()
