@@ -11,7 +11,7 @@ use std::time::Instant;
 
 /// Sums the per-crate durations (seconds) of a `cargo build --timings` HTML report, and names
 /// the slowest crates.
-fn unit_times(html: &str) -> Option<(f64, Vec<(String, f64)>)> {
+fn unit_times(html: &str) -> Option<(f64, CrateTimes)> {
     let start = html.find("const UNIT_DATA = ")? + "const UNIT_DATA = ".len();
     let end = start + html[start..].find("];")? + 1;
     let units: serde_json::Value = serde_json::from_str(&html[start..end]).ok()?;
@@ -35,34 +35,43 @@ fn unit_times(html: &str) -> Option<(f64, Vec<(String, f64)>)> {
     Some((total, crates))
 }
 
+/// Crates and their compile seconds.
+type CrateTimes = Vec<(String, f64)>;
+
+/// A clean `cargo build --release --timings` of one program of `xtask/buildtime/`: wall
+/// seconds, compile seconds summed over crates, and the slowest crates.
+pub fn clean_release(app: &str) -> Result<(f64, f64, CrateTimes), String> {
+    let root = workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let dir = root.join("xtask").join("buildtime").join(app);
+    let target = root.join("target").join("buildtime").join(app);
+    let _ = std::fs::remove_dir_all(&target);
+    println!("== clean release build of {app}");
+    let started = Instant::now();
+    let status = Command::new(&cargo)
+        .args(["build", "--release", "--timings", "--quiet"])
+        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(&dir)
+        .status()
+        .map_err(|e| format!("building {app}: {e}"))?;
+    let wall = started.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err(format!("building {app}: {status}"));
+    }
+    let report = std::fs::read_to_string(target.join("cargo-timings").join("cargo-timing.html"))
+        .map_err(|e| format!("{app}: timings report: {e}"))?;
+    let (total, slowest) =
+        unit_times(&report).ok_or_else(|| format!("{app}: unreadable timings report"))?;
+    Ok((wall, total, slowest))
+}
+
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     if !args.is_empty() {
         return Err("usage: cargo xtask buildtime".into());
     }
-    let root = workspace_root();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut results = Vec::new();
     for app in ["rboto-app", "aws-app"] {
-        let dir = root.join("xtask").join("buildtime").join(app);
-        let target = root.join("target").join("buildtime").join(app);
-        let _ = std::fs::remove_dir_all(&target);
-        println!("== clean release build of {app}");
-        let started = Instant::now();
-        let status = Command::new(&cargo)
-            .args(["build", "--release", "--timings", "--quiet"])
-            .env("CARGO_TARGET_DIR", &target)
-            .current_dir(&dir)
-            .status()
-            .map_err(|e| format!("building {app}: {e}"))?;
-        let wall = started.elapsed().as_secs_f64();
-        if !status.success() {
-            return Ok(ExitCode::FAILURE);
-        }
-        let report =
-            std::fs::read_to_string(target.join("cargo-timings").join("cargo-timing.html"))
-                .map_err(|e| format!("{app}: timings report: {e}"))?;
-        let (total, slowest) =
-            unit_times(&report).ok_or_else(|| format!("{app}: unreadable timings report"))?;
+        let (wall, total, slowest) = clean_release(app)?;
         println!("{app}: {wall:.0} s wall, {total:.0} s compile time summed over crates");
         for (name, secs) in slowest {
             println!("    {secs:6.1} s  {name}");

@@ -26,7 +26,7 @@ commands:
   conformance configured-endpoint-urls <file>  run botocore's configured endpoint URL suite
   sweep <botocore-data> [svc...]       generate and `cargo check` every service of a botocore data dir
   demo                                 run the seed's examples against a local moto server
-  bench                                run the performance benchmarks (release mode)
+  bench [--peers] [--write]            performance figures (--peers: beside aws-sdk-rust and boto3; --write: BENCHMARKS.md)
   buildtime                            clean release build of one small program on rboto and on aws-sdk-rust
   fuzz-corpus [--check]                write the fuzz seed corpus from the protocol suites' responses
   chaos [--ops N] [--fault-rate R] [--seed S]  operations through a fault-injecting proxy, writes checked exactly-once

@@ -1,0 +1,74 @@
+//! The build figures of issue 8, for rboto and aws-sdk-rust: a clean release build of the
+//! S3 + DynamoDB + STS program (`cargo xtask buildtime`'s), a clean `cargo check` of an EC2
+//! program, and the stripped size of an S3 ListBuckets program in the default release profile
+//! and with fat LTO + `opt-level = "z"`. The programs are in `xtask/buildtime/`, each its own
+//! workspace, built into `target/buildtime/<program>[-small]`.
+
+use super::drivers::{cargo, Figures};
+use crate::workspace_root;
+use std::time::Instant;
+
+/// (rboto's figures, aws-sdk-rust's figures).
+pub fn figures() -> Result<(Figures, Figures), String> {
+    let mut sides = [Figures::new(), Figures::new()];
+    for (i, app) in ["rboto-app", "aws-app"].into_iter().enumerate() {
+        let (wall, _, _) = crate::buildtime::clean_release(app)?;
+        sides[i].insert("build.release.s".into(), wall);
+    }
+    for (i, app) in ["rboto-ec2", "aws-ec2"].into_iter().enumerate() {
+        println!("== clean cargo check of {app}");
+        let wall = build(app, "", &["check"], &[])?;
+        sides[i].insert("build.check_ec2.s".into(), wall);
+    }
+    for (i, app) in ["rboto-s3-list", "aws-s3-list"].into_iter().enumerate() {
+        for (suffix, key, profile) in [
+            ("", "build.bin_default.mib", &[][..]),
+            (
+                "-small",
+                "build.bin_small.mib",
+                &[
+                    ("CARGO_PROFILE_RELEASE_LTO", "fat"),
+                    ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z"),
+                ][..],
+            ),
+        ] {
+            println!("== stripped release build of {app}{suffix}");
+            let mut env = vec![("CARGO_PROFILE_RELEASE_STRIP", "symbols")];
+            env.extend_from_slice(profile);
+            build(app, suffix, &["build", "--release"], &env)?;
+            let binary = target(app, suffix).join("release").join(app);
+            let size = std::fs::metadata(&binary)
+                .map_err(|e| format!("{}: {e}", binary.display()))?
+                .len();
+            sides[i].insert(key.into(), size as f64 / 1024.0 / 1024.0);
+        }
+    }
+    let [r, a] = sides;
+    Ok((r, a))
+}
+
+fn target(app: &str, suffix: &str) -> std::path::PathBuf {
+    workspace_root()
+        .join("target")
+        .join("buildtime")
+        .join(format!("{app}{suffix}"))
+}
+
+/// A clean cargo command in `xtask/buildtime/<app>`; its wall seconds.
+fn build(app: &str, suffix: &str, args: &[&str], env: &[(&str, &str)]) -> Result<f64, String> {
+    let target = target(app, suffix);
+    let _ = std::fs::remove_dir_all(&target);
+    let started = Instant::now();
+    let status = cargo()
+        .args(args)
+        .arg("--quiet")
+        .envs(env.iter().copied())
+        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(workspace_root().join("xtask").join("buildtime").join(app))
+        .status()
+        .map_err(|e| format!("{app}: {e}"))?;
+    if !status.success() {
+        return Err(format!("{app}: cargo {}: {status}", args.join(" ")));
+    }
+    Ok(started.elapsed().as_secs_f64())
+}

@@ -1,0 +1,193 @@
+//! `cargo xtask bench [--peers] [--write]`: rboto's performance figures in one table, and with
+//! `--peers` the same workloads on aws-sdk-rust and boto3 beside them, measured in the same run.
+//!
+//! The workloads are driver programs with one command line (`xtask/bench/`): rboto-bench (a
+//! workspace member, which also serves the fast local keep-alive server), aws-bench (its own
+//! cargo workspace with pinned aws-sdk-rust versions and a kept Cargo.lock, built into
+//! `target/bench/aws-bench`, never a dependency of rboto) and boto3_bench.py (run by the
+//! python of the venv beside moto, where boto3 is installed to match its pinned botocore).
+//! Each driver prints `RESULT <key> <value>` lines; [`table`] lays them out.
+//!
+//! Times are medians (per request, or per batch of signatures); CPU time is the client
+//! process's own (`CLOCK_PROCESS_CPUTIME_ID`, the server being another process). Instruction
+//! counts come from one callgrind run per driver and workload group: the drivers call
+//! `getppid` between phases and callgrind dumps its counters before each call
+//! (`--dump-before=getppid`), so each phase's instructions are counted alone, without
+//! start-up or warm-up. perf's hardware counters are not used: they are not available in the
+//! containers this runs in.
+
+mod build;
+mod drivers;
+mod table;
+
+use crate::workspace_root;
+use drivers::{Driver, Figures, Server};
+use std::process::ExitCode;
+
+/// How many operations each measurement takes, per driver kind (Rust drivers are ~20× faster
+/// than boto3, and callgrind ~50× slower than native).
+struct Counts {
+    sign: usize,
+    sign_ir: usize,
+    req: usize,
+    req_ir: usize,
+    moto: usize,
+}
+
+const RUST: Counts = Counts {
+    sign: 100_000,
+    sign_ir: 1_000,
+    req: 200,
+    req_ir: 20,
+    moto: 50,
+};
+// Instruction counts barely vary from one request to the next, so a few suffice; boto3 under
+// callgrind is the slowest part of a run.
+const PYTHON: Counts = Counts {
+    sign: 5_000,
+    sign_ir: 50,
+    req: 30,
+    req_ir: 3,
+    moto: 30,
+};
+const CONCURRENT: usize = 1_000;
+
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    let mut peers = false;
+    let mut write = false;
+    let mut skip_build = false;
+    for a in args {
+        match a.as_str() {
+            "--peers" => peers = true,
+            "--write" => write = true,
+            // For working on the benches: the build figures take most of a --peers run.
+            "--skip-build-figures" => skip_build = true,
+            _ => {
+                return Err(
+                    "usage: cargo xtask bench [--peers] [--write] [--skip-build-figures]".into(),
+                )
+            }
+        }
+    }
+    let root = workspace_root();
+    let mut drivers = vec![Driver::rboto(&root)?];
+    if peers {
+        // Columns stay in order (rboto, aws-sdk-rust, boto3): a peer that cannot be built or
+        // installed still gets its (empty) column.
+        for peer in [Driver::aws(&root), Driver::boto3()] {
+            match peer {
+                Ok(d) => drivers.push(d),
+                Err(e) => {
+                    eprintln!("peer left out: {e}");
+                    drivers.push(Driver::missing());
+                }
+            }
+        }
+    }
+
+    let server = Server::start(&drivers[0])?;
+    let local = server.url();
+    println!("local keep-alive server at {local}");
+    let moto = match rboto_tests::moto::MotoServer::start() {
+        Ok(m) => {
+            let url = m.endpoint();
+            match drivers[0].run(&["setup", &url]) {
+                Ok(_) => Some((m, url)),
+                Err(e) => {
+                    eprintln!("moto figures left out: setup failed: {e}");
+                    None
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("moto figures left out: {e}");
+            None
+        }
+    };
+
+    let mut results: Vec<Figures> = Vec::new();
+    for d in &drivers {
+        if d.is_missing() {
+            results.push(Figures::new());
+            continue;
+        }
+        println!("== {}", d.name);
+        let c = if d.is_python() { &PYTHON } else { &RUST };
+        let mut f = Figures::new();
+        // A failed workload leaves its rows empty ("—") rather than losing the whole run.
+        let mut take = |what: &str, got: Result<Figures, String>| match got {
+            Ok(figures) => f.extend(figures),
+            Err(e) => eprintln!("{}: {what} left out: {e}", d.name),
+        };
+        let n = |v: usize| v.to_string();
+        take("signing", d.run(&["sign", &n(c.sign), "all"]));
+        take(
+            "signing instructions",
+            d.callgrind(
+                &["sign", &n(c.sign_ir), "all"],
+                &["sign.post", "sign.get", "sign.presign"],
+                c.sign_ir,
+            ),
+        );
+        take("endpoint resolution", d.endpoint());
+        take("requests", d.run(&["req", &local, &n(c.req), "all", "all"]));
+        let phases: Vec<String> = table::KINDS
+            .iter()
+            .map(|(k, _)| format!("req.{k}"))
+            .collect();
+        let phases: Vec<&str> = phases.iter().map(String::as_str).collect();
+        take(
+            "request instructions",
+            d.callgrind(
+                &["req", &local, &n(c.req_ir), "all", "all"],
+                &phases,
+                c.req_ir,
+            ),
+        );
+        if let Some((_, url)) = &moto {
+            let got = d.run(&["req", url, &n(c.moto), "all", "basic"]);
+            take(
+                "moto requests",
+                got.map(|g| {
+                    g.into_iter()
+                        .map(|(k, v)| (format!("moto.{k}"), v))
+                        .collect()
+                }),
+            );
+        }
+        take(
+            "concurrency",
+            d.run(&["concurrent", &local, &n(CONCURRENT)]),
+        );
+        if d.name == "rboto" {
+            take("transfers", drivers::transfers(&root));
+        }
+        results.push(f);
+    }
+    drop(moto);
+    drop(server);
+
+    if peers && !skip_build {
+        match build::figures() {
+            Ok((r, a)) => {
+                results[0].extend(r);
+                results[1].extend(a);
+            }
+            Err(e) => eprintln!("build figures left out: {e}"),
+        }
+    }
+
+    let rendered = table::render(&results);
+    println!("\n{rendered}");
+    if write {
+        let command = format!(
+            "cargo xtask bench{}",
+            args.iter().map(|a| format!(" {a}")).collect::<String>()
+        );
+        let doc = table::document(&rendered, &command);
+        std::fs::write(root.join("BENCHMARKS.md"), doc)
+            .map_err(|e| format!("writing BENCHMARKS.md: {e}"))?;
+        println!("wrote BENCHMARKS.md");
+    }
+    Ok(ExitCode::SUCCESS)
+}
