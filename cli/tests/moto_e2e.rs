@@ -246,7 +246,10 @@ fn generate_cli_skeleton_and_cli_input_json() {
         "text",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "arn:aws:sts::123456789012:assumed-role/r/s1\n");
+    assert_eq!(
+        stdout(&out),
+        "arn:aws:sts::123456789012:assumed-role/r/s1\n"
+    );
 }
 
 #[test]

@@ -11,6 +11,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
+/// The AWS CLI peer of the command line's side-by-side tests and startup benchmark: awscli v1
+/// in a venv of its own (it pins its own botocore, moto's venv pins botocore 1.44.5). `.ci/run`
+/// reads this line (keep it on one line).
+pub const AWS_CLI_PACKAGES: &str = "awscli==1.46.3";
+
+/// awscli's venv.
+pub const AWS_CLI: Venv = Venv {
+    what: "awscli",
+    dir: "awscli-venv",
+    packages: AWS_CLI_PACKAGES,
+};
+
 /// Written last into a finished venv, holding its package list.
 pub const INSTALLED_MARKER: &str = ".rboto-installed";
 const INSTALL_TIMEOUT: Duration = Duration::from_secs(15 * 60);

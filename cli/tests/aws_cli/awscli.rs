@@ -6,7 +6,7 @@
 //! directory holding the installer's pid; a marker file holding the package list, so changing
 //! the pin reinstalls). It is a venv of its own because awscli pins its own botocore (1.43.x)
 //! while moto's venv pins botocore 1.44.5. `.ci/run` performs the same install (it reads
-//! [`PIP_PACKAGES`] out of this file) before the tests.
+//! the package list out of `tests/src/venv.rs`) before the tests.
 //!
 //! # Configuration
 //! [`Sandbox`] is a temporary directory with an `AWS_CONFIG_FILE` (region `us-east-1`,
@@ -18,19 +18,11 @@
 use std::fs;
 use std::path::PathBuf;
 
-/// What `pip install` puts into the venv. `.ci/run` reads this line (keep it on one line).
-pub const PIP_PACKAGES: &str = "awscli==1.46.3";
-
-/// The AWS CLI's venv (its own: moto pins another botocore).
-const VENV: rboto_tests::venv::Venv = rboto_tests::venv::Venv {
-    what: "awscli",
-    dir: "awscli-venv",
-    packages: PIP_PACKAGES,
-};
+pub use rboto_tests::venv::AWS_CLI_PACKAGES as PIP_PACKAGES;
 
 /// Makes sure awscli is installed in `target/awscli-venv`, installing it if not; returns the venv.
 pub fn ensure_installed() -> Result<PathBuf, String> {
-    VENV.ensure_installed()
+    rboto_tests::venv::AWS_CLI.ensure_installed()
 }
 
 /// The fake default credentials, given through the environment.

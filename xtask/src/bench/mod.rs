@@ -17,6 +17,7 @@
 //! containers this runs in.
 
 mod build;
+mod cli_startup;
 mod drivers;
 mod table;
 
@@ -163,6 +164,18 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             take("transfers", drivers::transfers(&root));
         }
         results.push(f);
+    }
+    if peers {
+        match &moto {
+            Some((_, url)) => match cli_startup::figures(&root, url) {
+                Ok((r, aws_cli)) => {
+                    results[0].extend(r);
+                    results[2].extend(aws_cli);
+                }
+                Err(e) => eprintln!("command-line startup figures left out: {e}"),
+            },
+            None => eprintln!("command-line startup figures left out: no moto"),
+        }
     }
     drop(moto);
     drop(server);

@@ -48,6 +48,8 @@ enum Target {
     Max(f64),
     /// rboto ≥ this fraction of the limit column.
     OfLimit(f64),
+    /// rboto ≤ this × the Python column (the AWS CLI, for the command-line rows).
+    Python(f64),
 }
 
 struct Row {
@@ -169,6 +171,14 @@ fn rows() -> Vec<Row> {
         Unit::Count,
         Target::Max(0.0),
     ));
+    for (key, what) in [("wall_ns", "median wall time"), ("cpu_ns", "CPU time")] {
+        rows.push(row(
+            format!("`rboto sts get-caller-identity` against moto, per run: {what} (boto3 column: the AWS CLI)"),
+            format!("cli.{key}"),
+            Unit::Micros,
+            Target::Python(0.1),
+        ));
+    }
     rows.push(row(
         "clean release build, S3 + DynamoDB + STS program: wall",
         "build.release.s",
@@ -243,6 +253,7 @@ fn target_text(
             format!("≤ {x:.1}× aws, ≤ {y:.1}× boto3{}", mark(ok))
         }
         Target::Max(m) => format!("≤ {}{}", show(row.unit, m), mark(r.map(|v| v <= m))),
+        Target::Python(y) => format!("≤ {y:.2}× AWS CLI{}", mark(rb.map(|v| v <= y))),
         Target::OfLimit(f) => format!(
             "≥ {:.0} % of limit{}",
             f * 100.0,
