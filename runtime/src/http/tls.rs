@@ -207,6 +207,9 @@ pub(super) fn tls_config(
     trust: Trust<'_>,
     identity: Identity<'_>,
 ) -> Result<ClientConfig, Error> {
+    // rustls 0.23.48 deprecates its ring provider for want of post-quantum key exchange; ring
+    // stays rboto's choice (no cmake, no aws-lc), as the project's owner decided.
+    #[allow(deprecated)]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
