@@ -19,6 +19,7 @@
 //! [`parse_argument_for`].
 
 mod convert;
+pub(crate) use convert::python_type;
 mod parser;
 mod pyjson;
 

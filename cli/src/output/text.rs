@@ -69,7 +69,7 @@ fn format_list(
             let Value::Object(map) = item else {
                 return Err(TextError(format!(
                     "'{}' object has no attribute 'items'",
-                    python_type(item)
+                    crate::shorthand::python_type(item)
                 )));
             };
             keys.extend(
@@ -97,19 +97,6 @@ fn format_list(
         format_scalar_list(&all, identifier, out);
     }
     Ok(())
-}
-
-/// The Python type name of a JSON value, for error messages worded as Python's.
-fn python_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "NoneType",
-        Value::Bool(_) => "bool",
-        Value::Number(n) if n.is_f64() => "float",
-        Value::Number(_) => "int",
-        Value::String(_) => "str",
-        Value::Array(_) => "list",
-        Value::Object(_) => "dict",
-    }
 }
 
 fn format_scalar_list(items: &[&Value], identifier: Option<&str>, out: &mut String) {

@@ -102,7 +102,7 @@ fn convert_nested_scalar(shape: &Shape, value: &mut Value) -> Result<(), Shortha
 }
 
 /// The Python type name awscli's error messages mention.
-fn python_type(value: &Value) -> &'static str {
+pub(crate) fn python_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "NoneType",
         Value::Bool(_) => "bool",
