@@ -78,30 +78,7 @@ fn write_compact(v: &Value, ascii: bool, out: &mut String) {
 }
 
 fn write_str(s: &str, ascii: bool, out: &mut String) {
-    if !ascii {
-        crate::output::json::write_string(s, out);
-        return;
-    }
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    crate::output::json::write_python_string(s, ascii, out);
 }
 
 fn num_f64(v: &Value) -> Option<f64> {

@@ -58,6 +58,12 @@ fn write_at(value: &Value, level: usize, out: &mut String) {
 
 /// Python's `json` string encoding with `ensure_ascii=False`.
 pub fn write_string(s: &str, out: &mut String) {
+    write_python_string(s, false, out);
+}
+
+/// Python's `json` string encoding; with `ensure_ascii`, every non-ASCII character as
+/// `\uXXXX` (UTF-16 units), as `json.dumps` does by default.
+pub fn write_python_string(s: &str, ensure_ascii: bool, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -68,7 +74,12 @@ pub fn write_string(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 || (ensure_ascii && (c as u32) > 0x7e) => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
             c => out.push(c),
         }
     }
