@@ -79,6 +79,20 @@ fn get_caller_identity_prints_cli_json() {
     assert_eq!(stdout(&q), "123456789012\n");
 }
 
+/// `--debug` writes the runtime's spans and events to stderr, and never the secret key or the
+/// request's signature; stdout is the same as without it.
+#[test]
+fn debug_traces_the_call_on_stderr_without_secrets() {
+    let out = rboto(&["--debug", "sts", "get-caller-identity"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"Account\": \"123456789012\""));
+    let log = stderr(&out);
+    assert!(log.contains("rboto.operation"), "{log}");
+    assert!(log.contains("rboto.attempt"), "{log}");
+    assert!(!log.contains("testingsecretWXYZ"), "{log}");
+    assert!(!log.contains("Signature="), "{log}");
+}
+
 #[test]
 fn s3api_objects_round_trip() {
     let bucket = unique("cli-e2e");
