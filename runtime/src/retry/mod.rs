@@ -256,9 +256,12 @@ pub fn random_unit() -> f64 {
     fastrand::f64()
 }
 
-/// A random (version 4) UUID, as botocore's `amz-sdk-invocation-id`.
+/// A random (version 4) UUID, as botocore's `amz-sdk-invocation-id`. It only tells one call's
+/// attempts from another's (botocore and aws-sdk-rust alike), so it comes from the thread's
+/// fast RNG: the OS's would cost a system call per call. Idempotency tokens, which the service
+/// acts on, still come from the OS's RNG.
 pub fn invocation_id() -> String {
-    crate::protocol::token::uuid_v4()
+    crate::protocol::token::uuid_v4_fast()
 }
 
 /// The `amz-sdk-request` header value: `ttl=…; attempt=N; max=M` (`ttl` only when known).
