@@ -162,6 +162,21 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         );
         if d.name == "rboto" {
             take("transfers", drivers::transfers(&root));
+            take(
+                "the bare client's floor",
+                d.run(&["bare", &local, &n(c.req), "all"]),
+            );
+            if let Some((_, url)) = &moto {
+                let got = d.run(&["bare", url, &n(c.moto), "all"]);
+                take(
+                    "the bare client's floor on moto",
+                    got.map(|g| {
+                        g.into_iter()
+                            .map(|(k, v)| (format!("moto.{k}"), v))
+                            .collect()
+                    }),
+                );
+            }
         }
         results.push(f);
     }
@@ -190,6 +205,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         }
     }
 
+    table::derive_cpu_above_floor(&mut results);
     let rendered = table::render(&results);
     println!("\n{rendered}");
     if write {

@@ -10,12 +10,14 @@
 //! req <url> <n> <kind|all> <basic|all>  n requests of each kind after a warm-up of every kind
 //!                                       in the set: median wall and CPU ns per request
 //! concurrent <url> <n>           n GetItem requests in flight at once on one client
+//! bare <url> <n> <kind|all>      the four basic requests by a bare HTTP/1.1 client: the floor
 //! ```
 //!
 //! Instruction counts come from running `sign` and `req` under callgrind twice, with n = 0 and
 //! with n > 0 (the xtask does that): the difference over n is the cost of one operation, with
 //! start-up and warm-up cancelled out.
 
+mod bare;
 mod payloads;
 mod requests;
 mod server;
@@ -40,9 +42,10 @@ fn main() -> ExitCode {
             .and_then(|n| sign::run(n, arg(2))),
         "req" => n().and_then(|n| requests::run(arg(1), n, arg(3), arg(4))),
         "concurrent" => n().and_then(|n| requests::concurrent(arg(1), n)),
+        "bare" => n().and_then(|n| bare::run(arg(1), n, arg(3))),
         _ => Err(
             "usage: rboto-bench serve | setup URL | sign N KIND | req URL N KIND SET | \
-                  concurrent URL N"
+                  concurrent URL N | bare URL N KIND"
                 .into(),
         ),
     };

@@ -16,6 +16,8 @@ pub const KINDS: &[&str] = &[
     "cwcbor",
 ];
 const BASIC: usize = 4;
+/// The four plain requests (the ones moto serves too).
+pub const BASIC_KINDS: &[&str] = KINDS.split_at(BASIC).0;
 const WARM_UP: usize = 3;
 
 pub struct Clients {
@@ -214,7 +216,7 @@ fn item() -> HashMap<String, AttributeValue> {
     item
 }
 
-fn current_thread() -> Result<tokio::runtime::Runtime, String> {
+pub fn current_thread() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
