@@ -15,6 +15,14 @@
 //! deleted at the end. The loopback limit is the same part requests sent by a bare HTTP/1.1
 //! client on as many connections, without the SDK (and without a file: generated and
 //! discarded bytes). Exits non-zero when a bound is exceeded or a transfer is wrong.
+//!
+//! The limit does none of the per-byte work the SDK must do, so two more runs of the bare
+//! client show what that work costs on this machine (they are not the limit, and the targets
+//! stay measured against the bare one): uploading with the SHA-256 and the CRC32 of each part
+//! computed before it is sent (over plain HTTP, SigV4 for S3 signs the payload's SHA-256, as
+//! botocore's `S3SigV4Auth` does, and the part carries its checksum in a header), and
+//! downloading into a file (each range written at its offset). Each step also reports its
+//! process's CPU time (user + system), the steadier figure on a shared machine.
 
 #[path = "transfer_bench/sink.rs"]
 mod sink;
@@ -110,7 +118,22 @@ fn run_sink() -> Result<ExitCode, String> {
 
 // ---- one measured step, in its own process ----
 
-/// Prints `result <bytes> <seconds> <peak RSS> <RSS before> <progress reports>`.
+/// User + system CPU time of this process so far, in seconds (`/proc/self/stat`).
+fn cpu_seconds() -> Result<f64, String> {
+    let stat = std::fs::read_to_string("/proc/self/stat").map_err(|e| e.to_string())?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let after = &stat[stat.rfind(')').ok_or("unreadable /proc/self/stat")? + 2..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    let (user, system) = ticks(11)
+        .zip(ticks(12))
+        .ok_or("unreadable /proc/self/stat")?;
+    // Clock ticks per second: 100 on Linux (USER_HZ), whatever the kernel's own rate.
+    Ok((user + system) / 100.0)
+}
+
+/// Prints `result <bytes> <seconds> <peak RSS> <RSS before> <progress reports> <CPU s>`.
 fn run_step(step: &str, args: &[String]) -> Result<ExitCode, String> {
     let port: u16 = args
         .first()
@@ -118,11 +141,12 @@ fn run_step(step: &str, args: &[String]) -> Result<ExitCode, String> {
         .ok_or("missing port")?;
     let path = args.get(1).map(PathBuf::from);
     let rt = runtime();
-    let (secs, before, reports) = rt.block_on(async {
+    let (secs, before, reports, cpu) = rt.block_on(async {
         let tm = manager(port);
         let reports = Arc::new(AtomicU64::new(0));
         let done = Arc::new(AtomicU64::new(0));
         let before = vm_hwm("self")?;
+        let cpu_before = cpu_seconds()?;
         let start = Instant::now();
         let (r, d) = (reports.clone(), done.clone());
         let progress = move |p: rboto_s3_transfer::Progress| {
@@ -152,25 +176,34 @@ fn run_step(step: &str, args: &[String]) -> Result<ExitCode, String> {
                     return Err(format!("downloaded {} bytes", out.bytes));
                 }
             }
-            "raw-up" => {
-                raw(port, true).await?;
-                done.store(SIZE, Ordering::Relaxed);
-            }
-            "raw-down" => {
-                raw(port, false).await?;
+            "raw-up" | "raw-up-hashed" | "raw-down" | "raw-down-file" => {
+                let mode = match step {
+                    "raw-up" => Raw::Up,
+                    "raw-up-hashed" => Raw::UpHashed,
+                    "raw-down" => Raw::Down,
+                    _ => {
+                        let path = path.ok_or("missing file")?;
+                        let file = std::fs::File::create(&path)
+                            .and_then(|f| f.set_len(SIZE).map(|()| f))
+                            .map_err(|e| format!("{}: {e}", path.display()))?;
+                        Raw::DownToFile(Arc::new(file))
+                    }
+                };
+                raw(port, mode).await?;
                 done.store(SIZE, Ordering::Relaxed);
             }
             other => return Err(format!("unknown step {other}")),
         }
         let secs = start.elapsed().as_secs_f64();
+        let cpu = cpu_seconds()? - cpu_before;
         let done = done.load(Ordering::Relaxed);
         if done != SIZE {
             return Err(format!("progress ended at {done} of {SIZE} bytes"));
         }
-        Ok::<_, String>((secs, before, reports.load(Ordering::Relaxed)))
+        Ok::<_, String>((secs, before, reports.load(Ordering::Relaxed), cpu))
     })?;
     println!(
-        "result {SIZE} {secs} {} {before} {reports}",
+        "result {SIZE} {secs} {} {before} {reports} {cpu}",
         vm_hwm("self")?
     );
     Ok(ExitCode::SUCCESS)
@@ -186,27 +219,61 @@ fn manager(port: u16) -> TransferManager {
     TransferManager::new(rboto_s3::Client::new(&config)).with_config(self::config())
 }
 
+/// What the bare client does.
+#[derive(Clone)]
+enum Raw {
+    /// Sends generated parts: the upload limit.
+    Up,
+    /// Sends each part with its SHA-256 and CRC32, computed first (the part is generated in
+    /// memory to be hashed): what signing the payload and a checksum header cost.
+    UpHashed,
+    /// Receives the ranges and discards them: the download limit.
+    Down,
+    /// Receives the ranges into this file, each at its offset: what writing the file costs.
+    DownToFile(Arc<std::fs::File>),
+}
+
 /// The loopback limit: the same part requests (8 MiB `UploadPart`s, or ranged `GetObject`s)
 /// on `max_concurrency` connections, by a bare HTTP/1.1 client.
-async fn raw(port: u16, upload: bool) -> Result<(), String> {
+async fn raw(port: u16, mode: Raw) -> Result<(), String> {
+    use std::os::unix::fs::FileExt;
+    let upload = matches!(mode, Raw::Up | Raw::UpHashed);
     let c = config();
     let (part, parts) = (c.multipart_chunksize, SIZE.div_ceil(c.multipart_chunksize));
     let next = Arc::new(AtomicU64::new(0));
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..c.max_concurrency {
-        let next = next.clone();
+        let (next, mode) = (next.clone(), mode.clone());
         tasks.spawn(async move {
             let sock = TcpStream::connect(("127.0.0.1", port)).await?;
             sock.set_nodelay(true)?;
             let mut conn = BufReader::with_capacity(CHUNK, sock);
             let mut buf = vec![0u8; CHUNK];
+            // A whole part, for the hashed upload (kept: fresh memory per part would cost page
+            // faults the SDK does not pay).
+            let mut part_buf = Vec::new();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= parts {
                     return Ok::<_, std::io::Error>(());
                 }
                 let (start, len) = (i * part, part.min(SIZE - i * part));
-                if upload {
+                if let Raw::UpHashed = mode {
+                    part_buf.resize(len as usize, 0);
+                    let data = &mut part_buf[..len as usize];
+                    pattern::fill(start, data);
+                    let sha256 = rboto::sigv4::sha256_hex(data);
+                    // In hex rather than S3's base64: the sink reads neither header.
+                    let crc32 = crc32fast::hash(data);
+                    let head = format!(
+                        "PUT /{BUCKET}/raw?partNumber={}&uploadId=raw HTTP/1.1\r\n\
+                         Host: 127.0.0.1\r\nContent-Length: {len}\r\n\
+                         x-amz-content-sha256: {sha256}\r\nx-amz-checksum-crc32: {crc32:08x}\r\n\r\n",
+                        i + 1
+                    );
+                    conn.get_mut().write_all(head.as_bytes()).await?;
+                    conn.get_mut().write_all(data).await?;
+                } else if upload {
                     let head = format!(
                         "PUT /{BUCKET}/raw?partNumber={}&uploadId=raw HTTP/1.1\r\n\
                          Host: 127.0.0.1\r\nContent-Length: {len}\r\n\r\n",
@@ -232,9 +299,14 @@ async fn raw(port: u16, upload: bool) -> Result<(), String> {
                 if !status.starts_with("HTTP/1.1 2") {
                     return Err(std::io::Error::other(status));
                 }
+                let mut at = start;
                 while left > 0 {
                     let n = (left as usize).min(CHUNK);
                     conn.read_exact(&mut buf[..n]).await?;
+                    if let Raw::DownToFile(file) = &mode {
+                        file.write_all_at(&buf[..n], at)?;
+                    }
+                    at += n as u64;
                     left -= n as u64;
                 }
             }
@@ -288,6 +360,8 @@ struct Measured {
     peak: u64,
     before: u64,
     reports: u64,
+    /// User + system CPU seconds of the step's process during the transfer.
+    cpu: f64,
 }
 
 fn orchestrate() -> Result<ExitCode, String> {
@@ -296,7 +370,8 @@ fn orchestrate() -> Result<ExitCode, String> {
     let id = std::process::id();
     let up = dir.join(format!("rboto-transfer-bench-{id}.up"));
     let down = dir.join(format!("rboto-transfer-bench-{id}.down"));
-    let _files = TempFiles(vec![up.clone(), down.clone()]);
+    let raw_down = dir.join(format!("rboto-transfer-bench-{id}.raw"));
+    let _files = TempFiles(vec![up.clone(), down.clone(), raw_down.clone()]);
 
     let mut sink = Command::new(&exe)
         .arg("sink")
@@ -322,12 +397,19 @@ fn orchestrate() -> Result<ExitCode, String> {
             ("download", Some(&down)),
             ("raw-up", None),
             ("raw-down", None),
+            ("raw-up-hashed", None),
+            ("raw-down-file", Some(&raw_down)),
         ];
         let mut measured = Vec::new();
         for (step, file) in steps {
             measured.push(step_process(&exe, step, &port, file)?);
+            if step == "download" {
+                // Checked and removed at once: its dirty pages would otherwise be written back
+                // while the bare client writes its own file, and slow that.
+                verify(&down)?;
+                let _ = std::fs::remove_file(&down);
+            }
         }
-        verify(&down)?;
         Ok::<_, String>(measured)
     })();
 
@@ -378,6 +460,19 @@ fn orchestrate() -> Result<ExitCode, String> {
         .iter()
         .find_map(|f| f.strip_prefix("hwm="))
         .and_then(|v| v.parse::<u64>().ok());
+    println!(
+        "client CPU (user + system): upload {:.2} s, download {:.2} s; \
+         bare client: up {:.2} s, down {:.2} s",
+        measured[0].cpu, measured[1].cpu, measured[2].cpu, measured[3].cpu
+    );
+    println!(
+        "bare client doing the SDK's per-byte work (not the limit): up with each part's \
+         SHA-256 + CRC32 {:.1} MiB/s ({:.2} s CPU), down into a file {:.1} MiB/s ({:.2} s CPU)",
+        rate(&measured[4]),
+        measured[4].cpu,
+        rate(&measured[5]),
+        measured[5].cpu
+    );
     if let Some(h) = sink_hwm {
         println!("sink process peak RSS {:.1} MiB", mib(h));
     }
@@ -417,7 +512,7 @@ fn step_process(
         .skip(1)
         .filter_map(|v| v.parse().ok())
         .collect();
-    if f.len() != 5 {
+    if f.len() != 6 {
         return Err(format!("{step}: unreadable result {line:?}"));
     }
     Ok(Measured {
@@ -425,6 +520,7 @@ fn step_process(
         peak: f[2] as u64,
         before: f[3] as u64,
         reports: f[4] as u64,
+        cpu: f[5],
     })
 }
 

@@ -184,7 +184,7 @@ impl PartSource for CopyParts {
                 .e_tag(e_tag)
                 .part_number(part_number as i32);
             Ok((
-                multipart::with_checksum(part, algorithm.as_ref(), sums, None),
+                multipart::with_checksum(part, algorithm.as_ref(), sums),
                 len,
             ))
         });

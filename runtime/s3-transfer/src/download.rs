@@ -18,12 +18,13 @@ use crate::error::{body_error, TransferError};
 use crate::multipart::{joined_part, BoxFuture};
 use crate::options::CallOptions;
 use crate::progress::Tracker;
+use crate::range_writer::RangeWriter;
 use crate::{TransferManager, TransferOutput};
 use rboto_s3::Client;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use tokio::io::{AsyncSeekExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::task::JoinSet;
 
 /// s3transfer's `num_download_attempts`.
@@ -84,7 +85,7 @@ impl Plan {
 /// Where a range goes.
 enum Sink {
     /// Written at `offset` of this file.
-    File { file: tokio::fs::File, offset: u64 },
+    File { file: RangeWriter, offset: u64 },
     /// Kept for an in-order writer.
     Memory(Vec<u8>),
 }
@@ -138,12 +139,17 @@ pub(crate) async fn download_file(
                 .write(true)
                 .open(&temp)
                 .await
-                .map_err(|e| TransferError::io(Some(&temp), e))?;
-            let sink = Sink::File { file, offset };
+                .map_err(|e| TransferError::io(Some(&temp), e))?
+                .into_std()
+                .await;
+            let sink = Sink::File {
+                file: RangeWriter::new(file, offset),
+                offset,
+            };
             let len = range.map_or(size, |(_, len)| len);
             let sink = get_range(&object, i as u32 + 1, range, len, sink, &tracker).await?;
             if let Sink::File { mut file, .. } = sink {
-                file.flush()
+                file.finish()
                     .await
                     .map_err(|e| TransferError::io(Some(&temp), e))?;
             }
@@ -323,9 +329,8 @@ async fn get_range(
         })?;
         match &mut sink {
             Sink::File { file, offset } => file
-                .seek(std::io::SeekFrom::Start(*offset))
+                .restart(*offset)
                 .await
-                .map(drop)
                 .map_err(|e| TransferError::io(None, e))?,
             Sink::Memory(buf) => buf.clear(),
         }
@@ -341,14 +346,15 @@ async fn get_range(
                     "GetObject of part {part_number} sent more than its {len} bytes"
                 )));
             }
+            let n = chunk.len() as u64;
             match &mut sink {
                 Sink::File { file, .. } => file
-                    .write_all(&chunk)
+                    .write(chunk)
                     .await
                     .map_err(|e| TransferError::io(None, e))?,
                 Sink::Memory(buf) => buf.extend_from_slice(&chunk),
             }
-            written += chunk.len() as u64;
+            written += n;
             if written > reported {
                 tracker.add(written - reported);
                 reported = written;

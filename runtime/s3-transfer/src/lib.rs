@@ -61,6 +61,7 @@ mod error;
 mod multipart;
 mod options;
 mod progress;
+mod range_writer;
 mod upload;
 
 pub use cancel::CancelToken;

@@ -215,35 +215,20 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// The base64 CRC32 of a part, as `x-amz-checksum-crc32` carries it.
-pub(crate) fn crc32_base64(data: &[u8]) -> String {
-    crc32_base64_of(crc32fast::hash(data))
-}
-
-/// A CRC32 as `x-amz-checksum-crc32` carries it: base64 of its big-endian bytes.
-pub(crate) fn crc32_base64_of(crc: u32) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(crc.to_be_bytes())
-}
-
 /// The checksums a part response (or `CopyPartResult`) carries, in the order
 /// CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512.
 pub(crate) type Checksums = [Option<String>; 6];
 
-/// `part` with the checksum of `algorithm` from `sums` (what S3 answered), or `computed` when
-/// S3 did not echo it.
+/// `part` with the checksum of `algorithm` from `sums` (what S3 answered; none when it
+/// answered none, as s3transfer).
 pub(crate) fn with_checksum(
     part: CompletedPart,
     algorithm: Option<&ChecksumAlgorithm>,
     sums: Checksums,
-    computed: Option<String>,
 ) -> CompletedPart {
     let [crc32, crc32c, crc64nvme, sha1, sha256, sha512] = sums;
     match algorithm {
-        Some(ChecksumAlgorithm::Crc32) => match crc32.or(computed) {
-            Some(v) => part.checksum_crc32(v),
-            None => part,
-        },
+        Some(ChecksumAlgorithm::Crc32) => set(part, crc32, |p, v| p.checksum_crc32(v)),
         Some(ChecksumAlgorithm::Crc32c) => set(part, crc32c, |p, v| p.checksum_crc32c(v)),
         Some(ChecksumAlgorithm::Crc64nvme) => set(part, crc64nvme, |p, v| p.checksum_crc64nvme(v)),
         Some(ChecksumAlgorithm::Sha1) => set(part, sha1, |p, v| p.checksum_sha1(v)),
@@ -269,12 +254,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn crc32_is_base64_of_the_big_endian_value() {
-        // zlib.crc32(b"123456789") == 0xCBF43926
-        assert_eq!(crc32_base64(b"123456789"), "y/Q5Jg==");
-    }
-
-    #[test]
     fn the_part_keeps_the_checksum_of_its_algorithm() {
         let base = CompletedPart::default().part_number(1);
         let sums = |i: usize| {
@@ -282,24 +261,19 @@ mod tests {
             s[i] = Some(format!("sum{i}"));
             s
         };
-        let p = with_checksum(base.clone(), Some(&ChecksumAlgorithm::Crc32), sums(0), None);
+        let p = with_checksum(base.clone(), Some(&ChecksumAlgorithm::Crc32), sums(0));
         assert_eq!(p.checksum_crc32.as_deref(), Some("sum0"));
+        // S3 answered no checksum: the part lists none.
         let p = with_checksum(
             base.clone(),
             Some(&ChecksumAlgorithm::Crc32),
             Default::default(),
-            Some("mine".into()),
         );
-        assert_eq!(p.checksum_crc32.as_deref(), Some("mine"));
-        let p = with_checksum(
-            base.clone(),
-            Some(&ChecksumAlgorithm::Sha256),
-            sums(4),
-            None,
-        );
+        assert_eq!(p, base);
+        let p = with_checksum(base.clone(), Some(&ChecksumAlgorithm::Sha256), sums(4));
         assert_eq!(p.checksum_sha256.as_deref(), Some("sum4"));
         assert_eq!(p.checksum_crc32, None);
-        let p = with_checksum(base.clone(), None, sums(0), None);
+        let p = with_checksum(base.clone(), None, sums(0));
         assert_eq!(p, base);
     }
 }

@@ -2,10 +2,16 @@
 //! multipart upload whose parts carry a checksum (CRC32 unless chosen otherwise).
 //!
 //! A part of a file is streamed from the file as it is sent (`Body::from_path_range`, opened
-//! again for a retry), after one read of its range for its CRC32: memory stays small whatever
-//! the part size, and progress is reported as each chunk is read to be sent. A part of a
-//! stream is read into memory (a stream cannot be read again for a retry), so at most
-//! `max_concurrency` part buffers exist at once.
+//! again for a retry): memory stays small whatever the part size, and progress is reported as
+//! each chunk is read to be sent. A part of a stream is read into memory (a stream cannot be
+//! read again for a retry), so at most `max_concurrency` part buffers exist at once.
+//!
+//! Each part names its algorithm (`ChecksumAlgorithm`) and the client computes the checksum,
+//! as s3transfer leaves it to botocore: over plain HTTP a file part is read once ahead for both
+//! the checksum header and the payload's SHA-256 (S3's signer signs every payload sent without
+//! TLS), over HTTPS the checksum goes in an `aws-chunked` trailer as the part streams. The part
+//! checksum `CompleteMultipartUpload` lists is the one S3 answered with, as s3transfer's
+//! `UploadPartTask` takes it.
 
 use crate::cancel;
 use crate::error::TransferError;
@@ -208,51 +214,15 @@ impl PartSource for FileParts {
         let progress = PartProgress::new(self.tracker.clone());
         let job: PartJob = Box::pin(async move {
             let io = |e| TransferError::io(Some(path.as_path()), e);
-            let crc32 = match algorithm {
-                Some(ChecksumAlgorithm::Crc32) => Some(crc32_of_range(&path, start, len).await?),
-                _ => None,
-            };
             let observer = progress.clone();
             let body = rboto::Body::from_path_range(path.as_path(), start, len)
                 .await
                 .map_err(io)?
                 .observe_reads(move |read| observer.read(read));
-            let (part, len) = send_part(&target, part_number, body, len, algorithm, crc32).await?;
+            let (part, len) = send_part(&target, part_number, body, len, algorithm).await?;
             Ok((part, progress.unreported(len)))
         });
         Box::pin(async move { Ok(Some(job)) })
-    }
-}
-
-/// The base64 CRC32 of `len` bytes of the file from `start`, read in 1 MiB pieces on a
-/// blocking thread (as botocore reads a part ahead to put its checksum in a header).
-async fn crc32_of_range(
-    path: &Arc<PathBuf>,
-    start: u64,
-    len: u64,
-) -> Result<String, TransferError> {
-    let file_path = path.clone();
-    let read = tokio::task::spawn_blocking(move || -> std::io::Result<u32> {
-        use std::io::{Read, Seek};
-        let mut file = std::fs::File::open(file_path.as_path())?;
-        file.seek(std::io::SeekFrom::Start(start))?;
-        let mut hasher = crc32fast::Hasher::new();
-        let mut buf = vec![0u8; (len.min(1 << 20)) as usize];
-        let mut left = len;
-        while left > 0 {
-            let n = left.min(buf.len() as u64) as usize;
-            file.read_exact(&mut buf[..n])?;
-            hasher.update(&buf[..n]);
-            left -= n as u64;
-        }
-        Ok(hasher.finalize())
-    })
-    .await;
-    match read {
-        Ok(Ok(crc)) => Ok(multipart::crc32_base64_of(crc)),
-        Ok(Err(e)) => Err(TransferError::io(Some(path.as_path()), e)),
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(_) => Err(TransferError::cancelled()),
     }
 }
 
@@ -303,21 +273,17 @@ async fn upload_part(
     algorithm: Option<ChecksumAlgorithm>,
 ) -> Result<(CompletedPart, u64), TransferError> {
     let len = data.len() as u64;
-    let crc32 =
-        matches!(algorithm, Some(ChecksumAlgorithm::Crc32)).then(|| multipart::crc32_base64(&data));
-    send_part(target, part_number, data.into(), len, algorithm, crc32).await
+    send_part(target, part_number, data.into(), len, algorithm).await
 }
 
-/// Sends one part of `len` bytes. A CRC32 is computed by the caller, so the same value goes
-/// with the part and into `CompleteMultipartUpload`; other algorithms are computed by the
-/// client and read back from the response.
+/// Sends one part of `len` bytes, its `algorithm` checksum computed by the client and read
+/// back from the response for `CompleteMultipartUpload`.
 async fn send_part(
     target: &Target,
     part_number: u32,
     body: rboto::Body,
     len: u64,
     algorithm: Option<ChecksumAlgorithm>,
-    crc32: Option<String>,
 ) -> Result<(CompletedPart, u64), TransferError> {
     let mut input = target
         .client
@@ -328,7 +294,6 @@ async fn send_part(
         .part_number(part_number as i32)
         .body(body);
     input.checksum_algorithm = algorithm.clone();
-    input.checksum_crc32 = crc32.clone();
     let out = input
         .send()
         .await
@@ -348,7 +313,7 @@ async fn send_part(
         .e_tag(e_tag)
         .part_number(part_number as i32);
     Ok((
-        multipart::with_checksum(part, algorithm.as_ref(), sums, crc32),
+        multipart::with_checksum(part, algorithm.as_ref(), sums),
         len,
     ))
 }

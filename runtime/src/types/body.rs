@@ -31,24 +31,41 @@ enum Inner {
     Events(Box<EventBody>),
 }
 
-/// A file (or a range of one) being uploaded, read in chunks as it is sent; replayable by
-/// opening it again.
+/// A file (or a range of one) being uploaded, read as it is sent; replayable by opening it
+/// again. The file is read [`FILE_READ`] bytes at a time at their position (`pread`) on
+/// tokio's blocking pool, straight into the buffer the frames are cut from (no copy), and the
+/// next read starts as soon as one completes, so reading the file overlaps sending it.
 struct FileBody {
     path: PathBuf,
     /// Where the bytes sent start in the file.
     offset: u64,
     /// The `content-length` sent, and how much is read.
     len: u64,
+    /// Not yet handed out as frames.
     remaining: u64,
-    file: tokio::fs::File,
+    /// Not yet read from the file (nor being read).
+    unread: u64,
+    file: std::sync::Arc<std::fs::File>,
+    /// Read, not yet handed out.
+    buffered: Bytes,
+    /// The read under way, if any: the chunk, and the buffer it was cut from to recycle.
+    next: Option<tokio::task::JoinHandle<io::Result<(Bytes, BytesMut)>>>,
+    /// Buffers of earlier reads, reused once every frame cut from them has been sent: fresh
+    /// memory for every read would cost a page fault per 4 KiB.
+    recycled: Vec<BytesMut>,
     /// Told how many bytes of this copy have been read, after each chunk.
     observer: Option<ReadObserver>,
 }
 
 type ReadObserver = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
 
-/// How much of a file one frame carries.
+/// How much of a file one frame carries (and so how finely upload progress is reported).
 const FILE_CHUNK: u64 = 64 * 1024;
+
+/// How much of a file one read takes: a trip to the blocking pool costs about as much as
+/// copying a few KiB, so reads are large; a body holds at most two (the one its frames are
+/// cut from and the one under way).
+const FILE_READ: u64 = 512 * 1024;
 
 /// A response body being received, with the read timeout between its frames.
 struct Stream {
@@ -208,16 +225,8 @@ impl Body {
     /// A retry opens the file again, so it must not change until the call returns.
     pub async fn from_path(path: impl AsRef<Path>) -> io::Result<Body> {
         let path = path.as_ref().to_path_buf();
-        let file = tokio::fs::File::open(&path).await?;
-        let len = file.metadata().await?.len();
-        Ok(Body(Inner::File(FileBody {
-            path,
-            offset: 0,
-            len,
-            remaining: len,
-            file,
-            observer: None,
-        })))
+        let (file, len) = open(path.clone()).await?;
+        Ok(Body(Inner::File(FileBody::new(path, file, 0, len))))
     }
 
     /// `len` bytes of the file at `path` from `offset` (one part of a multipart upload), read
@@ -229,8 +238,7 @@ impl Body {
         len: u64,
     ) -> io::Result<Body> {
         let path = path.as_ref().to_path_buf();
-        let mut file = tokio::fs::File::open(&path).await?;
-        let size = file.metadata().await?.len();
+        let (file, size) = open(path.clone()).await?;
         if offset.checked_add(len).is_none_or(|end| end > size) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -240,15 +248,7 @@ impl Body {
                 ),
             ));
         }
-        seek(&mut file, offset).await?;
-        Ok(Body(Inner::File(FileBody {
-            path,
-            offset,
-            len,
-            remaining: len,
-            file,
-            observer: None,
-        })))
+        Ok(Body(Inner::File(FileBody::new(path, file, offset, len))))
     }
 
     /// This body, calling `observer` after each chunk read from its file with how many of its
@@ -465,59 +465,163 @@ impl Stream {
 }
 
 impl FileBody {
+    fn new(path: PathBuf, file: std::fs::File, offset: u64, len: u64) -> FileBody {
+        FileBody {
+            path,
+            offset,
+            len,
+            remaining: len,
+            unread: len,
+            file: std::sync::Arc::new(file),
+            buffered: Bytes::new(),
+            next: None,
+            recycled: Vec::new(),
+            observer: None,
+        }
+    }
+
+    /// A buffer for a read of `want` bytes: a recycled one whose frames are all gone, else a
+    /// new one.
+    fn buffer(&mut self, want: usize) -> BytesMut {
+        match self.recycled.iter_mut().position(|b| b.try_reclaim(want)) {
+            Some(i) => self.recycled.swap_remove(i),
+            None => BytesMut::new(),
+        }
+    }
+
+    /// Starts reading the next piece of the file, unless a read is under way or all is read.
+    fn start_read(&mut self) {
+        if self.next.is_some() || self.unread == 0 {
+            return;
+        }
+        let want = self.unread.min(FILE_READ) as usize;
+        let at = self.offset + (self.len - self.unread);
+        self.unread -= want as u64;
+        let (file, buf) = (self.file.clone(), self.buffer(want));
+        self.next = Some(tokio::task::spawn_blocking(move || {
+            read_chunk_at(&file, at, want, buf)
+        }));
+    }
+
     fn poll_frame(
         &mut self,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
-        use tokio::io::{AsyncRead, ReadBuf};
         if self.remaining == 0 {
             return Poll::Ready(None);
         }
-        let want = self.remaining.min(FILE_CHUNK) as usize;
-        let mut buf = vec![0u8; want];
-        let mut read = ReadBuf::new(&mut buf);
-        match Pin::new(&mut self.file).poll_read(cx, &mut read) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(Err(e)) => Poll::Ready(Some(Err(BodyError(Repr::File(e))))),
-            Poll::Ready(Ok(())) => {
-                let n = read.filled().len();
-                if n == 0 {
-                    // Shorter than when opened: the content-length sent can no longer be met.
-                    let e = io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        format!(
-                            "{} shrank while being sent ({} of {} bytes left)",
-                            self.path.display(),
-                            self.remaining,
-                            self.len
-                        ),
-                    );
-                    return Poll::Ready(Some(Err(BodyError(Repr::File(e)))));
+        if self.buffered.is_empty() {
+            self.start_read();
+            let Some(next) = self.next.as_mut() else {
+                return Poll::Ready(None);
+            };
+            let read = match Pin::new(next).poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(read) => read,
+            };
+            self.next = None;
+            let chunk = match read {
+                Ok(Ok((chunk, buf))) => {
+                    // Two are enough: the one being sent and the one sent before it.
+                    if self.recycled.len() == 2 {
+                        self.recycled.remove(0);
+                    }
+                    self.recycled.push(buf);
+                    chunk
                 }
-                buf.truncate(n);
-                self.remaining -= n as u64;
-                if let Some(observe) = &self.observer {
-                    observe(self.len - self.remaining);
+                Ok(Err(e)) => return Poll::Ready(Some(Err(BodyError(Repr::File(e))))),
+                // The read panicked, or the runtime is shutting down.
+                Err(e) => {
+                    return Poll::Ready(Some(Err(BodyError(Repr::File(io::Error::other(e))))))
                 }
-                Poll::Ready(Some(Ok(Frame::data(Bytes::from(buf)))))
+            };
+            if chunk.is_empty() {
+                // Shorter than when opened: the content-length sent can no longer be met.
+                let e = io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "{} shrank while being sent ({} of {} bytes left)",
+                        self.path.display(),
+                        self.remaining,
+                        self.len
+                    ),
+                );
+                return Poll::Ready(Some(Err(BodyError(Repr::File(e)))));
             }
+            // Nothing else is under way: all but this chunk is still to read (the rest of a
+            // short read, should the file have shrunk, is asked for again and found missing).
+            self.unread = self.remaining - chunk.len() as u64;
+            self.buffered = chunk;
+            // Read ahead while these bytes are being sent.
+            self.start_read();
         }
+        let frame = self
+            .buffered
+            .split_to(self.buffered.len().min(FILE_CHUNK as usize));
+        self.remaining -= frame.len() as u64;
+        if let Some(observe) = &self.observer {
+            observe(self.len - self.remaining);
+        }
+        Poll::Ready(Some(Ok(Frame::data(frame))))
     }
 
     /// The same bytes from their start, for another attempt: the file opened again.
     fn reopen(&self) -> Option<FileBody> {
-        use std::io::Seek;
-        let mut file = std::fs::File::open(&self.path).ok()?;
-        file.seek(io::SeekFrom::Start(self.offset)).ok()?;
-        Some(FileBody {
-            path: self.path.clone(),
-            offset: self.offset,
-            len: self.len,
-            remaining: self.len,
-            file: tokio::fs::File::from_std(file),
-            observer: self.observer.clone(),
-        })
+        let file = std::fs::File::open(&self.path).ok()?;
+        let mut copy = FileBody::new(self.path.clone(), file, self.offset, self.len);
+        copy.observer = self.observer.clone();
+        Some(copy)
     }
+}
+
+/// Opens `path` (on the blocking pool) and reads its size.
+async fn open(path: PathBuf) -> io::Result<(std::fs::File, u64)> {
+    let opened = tokio::task::spawn_blocking(move || {
+        let file = std::fs::File::open(&path)?;
+        let len = file.metadata()?.len();
+        Ok::<_, io::Error>((file, len))
+    })
+    .await;
+    opened.map_err(io::Error::other)?
+}
+
+/// Up to `want` bytes of `file` from `at` (fewer only at the end of the file), read into
+/// `buf`; returned with `buf`, emptied but still sharing the chunk's memory, to recycle.
+fn read_chunk_at(
+    file: &std::fs::File,
+    at: u64,
+    want: usize,
+    mut buf: BytesMut,
+) -> io::Result<(Bytes, BytesMut)> {
+    buf.clear();
+    if buf.capacity() < want {
+        // Fresh memory, zeroed by the allocator (untouched pages stay unmapped until read).
+        buf = BytesMut::zeroed(want);
+    } else {
+        buf.resize(want, 0);
+    }
+    let mut filled = 0;
+    while filled < want {
+        match read_at(file, &mut buf[filled..], at + filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    let chunk = buf.split().freeze();
+    Ok((chunk, buf))
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, at)
 }
 
 fn chunks_len(chunks: &std::collections::VecDeque<Bytes>) -> u64 {
@@ -567,15 +671,6 @@ impl From<&'static [u8]> for Body {
     fn from(s: &'static [u8]) -> Self {
         Body(Inner::Bytes(Bytes::from_static(s)))
     }
-}
-
-/// Moves `file` to `offset` (tokio's `AsyncSeek` driven by hand: its `seek()` helper needs the
-/// `io-util` feature, which nothing else in the runtime uses).
-async fn seek(file: &mut tokio::fs::File, offset: u64) -> io::Result<()> {
-    use tokio::io::AsyncSeek;
-    std::pin::Pin::new(&mut *file).start_seek(io::SeekFrom::Start(offset))?;
-    std::future::poll_fn(|cx| std::pin::Pin::new(&mut *file).poll_complete(cx)).await?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -654,6 +749,27 @@ mod tests {
         );
         let empty = Body::from_path_range(&file.0, 200 * 1024, 0).await.unwrap();
         assert!(empty.collect().await.unwrap().is_empty());
+    }
+
+    /// A range spanning several reads (each cut into frames) arrives whole and in order.
+    #[tokio::test]
+    async fn a_file_range_longer_than_a_read_arrives_in_order() {
+        use super::{FILE_CHUNK, FILE_READ};
+        let path = std::env::temp_dir().join(format!("rboto-body-{}-reads", std::process::id()));
+        let size = 3 * FILE_READ + 12_345;
+        let data: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, data).unwrap();
+        let file = TempFile(path);
+        let (offset, len) = (777, 2 * FILE_READ + 9_999);
+        let mut body = Body::from_path_range(&file.0, offset, len).await.unwrap();
+        let mut got = Vec::new();
+        while let Some(chunk) = body.next_chunk().await {
+            let chunk = chunk.unwrap();
+            assert!(chunk.len() as u64 <= FILE_CHUNK, "{}", chunk.len());
+            got.extend_from_slice(&chunk);
+        }
+        assert_eq!(got.len() as u64, len);
+        assert!(got == expected(offset, len));
     }
 
     #[tokio::test]
