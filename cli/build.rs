@@ -82,7 +82,7 @@ fn document(dir: &Path, name: &str) -> Option<Vec<u8>> {
             serde_json::from_slice(&std::fs::read(&extras).expect("extras readable"))
                 .expect("extras are JSON");
         if let Some(merge) = overlay.get("merge") {
-            deep_merge(&mut base, merge);
+            rboto_model::merge::deep_merge(&mut base, merge);
         }
         serde_json::to_vec(&base).expect("JSON serialises")
     } else {
@@ -92,23 +92,4 @@ fn document(dir: &Path, name: &str) -> Option<Vec<u8>> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(&text).expect("compressing to memory");
     Some(encoder.finish().expect("compressing to memory"))
-}
-
-/// botocore's `merge_dicts`: objects merge key by key, anything else is replaced.
-fn deep_merge(base: &mut serde_json::Value, overlay: &serde_json::Value) {
-    match (base, overlay) {
-        (serde_json::Value::Object(b), serde_json::Value::Object(o)) => {
-            for (k, v) in o {
-                match b.get_mut(k) {
-                    Some(existing) if existing.is_object() && v.is_object() => {
-                        deep_merge(existing, v)
-                    }
-                    _ => {
-                        b.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-        }
-        (b, o) => *b = o.clone(),
-    }
 }

@@ -1,42 +1,42 @@
 //! Emission of `waiters.rs`: one `static` [`rboto::waiter::WaiterSpec`] per waiter of
 //! `waiters-2.json`, and a `wait_until_<waiter>()` on the bound input of its operation. The
 //! polling loop and the acceptor matching live once in the runtime.
+//!
+//! Which waiters exist and what they say comes from `rboto_model::specs::waiters`, the reader
+//! the runtime's dynamic client uses too; this module only writes its result as Rust.
 
 use crate::ir::{Ir, OpInfo};
-use crate::model::Json;
 use crate::naming;
 use crate::rust_types::ident;
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::Value;
+use rboto_model::specs;
+use rboto_model::waiter::{Acceptor, Expected, Matcher, State};
 
-/// One acceptor as tokens, or `None` when the model uses something the runtime lacks.
-fn acceptor(json: &Value) -> Option<TokenStream> {
-    let state = match json.str_at("state")? {
-        "success" => quote!(Success),
-        "failure" => quote!(Failure),
-        "retry" => quote!(Retry),
-        _ => return None,
+/// One acceptor as the Rust expression that rebuilds it.
+fn acceptor(a: &Acceptor) -> TokenStream {
+    let state = match a.state {
+        State::Success => quote!(Success),
+        State::Failure => quote!(Failure),
+        State::Retry => quote!(Retry),
     };
-    let matcher = match json.str_at("matcher")? {
-        "path" => quote!(Path),
-        "pathAll" => quote!(PathAll),
-        "pathAny" => quote!(PathAny),
-        "status" => quote!(Status),
-        "error" => quote!(Error),
-        _ => return None,
+    let matcher = match a.matcher {
+        Matcher::Path => quote!(Path),
+        Matcher::PathAll => quote!(PathAll),
+        Matcher::PathAny => quote!(PathAny),
+        Matcher::Status => quote!(Status),
+        Matcher::Error => quote!(Error),
     };
-    let argument = json.str_at("argument").unwrap_or_default();
-    let expected = match json.get("expected")? {
-        Value::String(s) => quote!(Str(#s)),
-        Value::Bool(b) => quote!(Bool(#b)),
-        Value::Number(n) => {
-            let i = proc_macro2::Literal::i64_unsuffixed(n.as_i64()?);
+    let argument = a.argument;
+    let expected = match a.expected {
+        Expected::Str(s) => quote!(Str(#s)),
+        Expected::Bool(b) => quote!(Bool(#b)),
+        Expected::Int(i) => {
+            let i = proc_macro2::Literal::i64_unsuffixed(i);
             quote!(Int(#i))
         }
-        _ => return None,
     };
-    Some(quote!(Acceptor::new(#state, #matcher, #argument, #expected)))
+    quote!(Acceptor::new(#state, #matcher, #argument, #expected))
 }
 
 struct Resolved<'a> {
@@ -48,29 +48,16 @@ struct Resolved<'a> {
 }
 
 fn resolve<'a>(ir: &'a Ir<'_>) -> Vec<Resolved<'a>> {
-    let Some(waiters) = ir.model.waiters.as_ref().and_then(|w| w.obj_at("waiters")) else {
+    let Some(doc) = ir.model.waiters.as_ref() else {
         return Vec::new();
     };
-    let mut out: Vec<Resolved<'a>> = waiters
-        .iter()
-        .filter_map(|(name, json)| {
-            let op_name = json.str_at("operation")?;
-            let op = ir.ops.iter().find(|o| o.name == op_name)?;
-            if op
-                .input_shape
-                .as_deref()
-                .is_some_and(|s| ir.info(s).has_stream)
-            {
-                return None;
-            }
-            let delay = u32::try_from(json.get("delay")?.as_u64()?).ok()?;
-            let attempts = u32::try_from(json.get("maxAttempts")?.as_u64()?).ok()?;
-            let acceptors = json
-                .get("acceptors")?
-                .as_array()?
-                .iter()
-                .map(acceptor)
-                .collect::<Option<Vec<_>>>()?;
+    let mut out: Vec<Resolved<'a>> = specs::waiters(ir, doc)
+        .into_iter()
+        .filter_map(|w| {
+            let op = ir.op(w.operation)?;
+            let (name, op_name) = (w.spec.name, w.operation);
+            let (delay, attempts) = (w.spec.delay, w.spec.max_attempts);
+            let acceptors = w.spec.acceptors.iter().map(acceptor);
             let (d, a) = (
                 proc_macro2::Literal::u32_unsuffixed(delay),
                 proc_macro2::Literal::u32_unsuffixed(attempts),
@@ -82,7 +69,7 @@ fn resolve<'a>(ir: &'a Ir<'_>) -> Vec<Resolved<'a>> {
                  (botocore's `get_waiter(\"{}\")`).",
                 naming::operation_fn_name(name)
             );
-            if let Some(d) = json.str_at("description") {
+            if let Some(d) = w.description {
                 doc = format!(" {}\n\n{doc}", d.trim());
             }
             Some(Resolved {

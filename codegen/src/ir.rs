@@ -356,6 +356,27 @@ impl<'m> Ir<'m> {
     pub fn json(&self, shape: &str) -> &Value {
         &self.model.shapes().expect("checked in build")[shape]
     }
+
+    /// The operation named `name` in the model.
+    pub fn op(&self, name: &str) -> Option<&OpInfo> {
+        self.ops.iter().find(|o| o.name == name)
+    }
+}
+
+/// What the shared paginator and waiter reader (`rboto_model::specs`) asks of a model; the
+/// runtime answers it from its schema, so both see the same inputs.
+impl rboto_model::specs::Operations for Ir<'_> {
+    fn input(&self, operation: &str) -> Option<rboto_model::specs::Input<'_>> {
+        let op = self.op(operation)?;
+        let shape = op.input_shape.as_deref();
+        Some(rboto_model::specs::Input {
+            members: shape
+                .and_then(|s| self.json(s).obj_at("members"))
+                .map(|m| m.keys().map(String::as_str).collect())
+                .unwrap_or_default(),
+            streams: shape.is_some_and(|s| self.info(s).has_stream),
+        })
+    }
 }
 
 /// Members whose target can reach back to their own structure through direct struct/union

@@ -4,16 +4,20 @@
 //! element order depends on — is the model's) behind small typed accessors: the generator never
 //! fails on an unknown key, and fails with a message naming the shape on a missing one.
 
+use rboto_model::json::Json as Tree;
 use serde_json::{Map, Value};
 
 /// A service model plus its paginators and waiters, with `sdk-extras` overlays merged.
+///
+/// Paginators and waiters are kept as the runtime's order-keeping tree ([`Tree`]): they are read
+/// by `rboto_model::specs`, the reader the runtime's dynamic client uses too.
 #[derive(Debug, Clone)]
 pub struct Model {
     /// botocore's service name (the `models/` folder name): `s3`, `sso-oidc`.
     pub service_name: String,
     pub service: Value,
-    pub paginators: Option<Value>,
-    pub waiters: Option<Value>,
+    pub paginators: Option<Tree>,
+    pub waiters: Option<Tree>,
     /// `endpoint-rule-set-1.json`, if the service has one.
     pub endpoint_rules: Option<Value>,
 }
@@ -34,24 +38,11 @@ fn parse(what: &str, text: &str) -> Result<Value, ModelError> {
     serde_json::from_str(text).map_err(|e| ModelError(format!("{what}: invalid JSON: {e}")))
 }
 
-/// Deep-merges `overlay` into `base` the way botocore's loader applies `*.sdk-extras.json`:
-/// objects merge key by key, anything else replaces.
-pub fn deep_merge(base: &mut Value, overlay: &Value) {
-    match (base, overlay) {
-        (Value::Object(b), Value::Object(o)) => {
-            for (k, v) in o {
-                match b.get_mut(k) {
-                    Some(existing) if existing.is_object() && v.is_object() => {
-                        deep_merge(existing, v)
-                    }
-                    _ => {
-                        b.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-        }
-        (b, o) => *b = o.clone(),
-    }
+/// botocore's `merge_dicts`, shared with the command line's build script.
+pub use rboto_model::merge::deep_merge;
+
+fn parse_tree(what: &str, text: &str) -> Result<Tree, ModelError> {
+    Tree::parse(text).map_err(|e| ModelError(format!("{what}: invalid JSON: {e}")))
 }
 
 fn apply_extras(base: &mut Value, extras: Option<&str>, what: &str) -> Result<(), ModelError> {
@@ -86,19 +77,21 @@ impl Model {
         )?;
         let paginators = match files.paginators {
             Some(text) => {
-                let mut p = parse("paginators-1.json", text)?;
-                apply_extras(
-                    &mut p,
-                    files.paginators_extras,
-                    "paginators-1.sdk-extras.json",
-                )?;
+                let mut p = parse_tree("paginators-1.json", text)?;
+                if let Some(extras) = files.paginators_extras {
+                    let extras = parse_tree("paginators-1.sdk-extras.json", extras)?;
+                    let merge = extras.get("merge");
+                    if !merge.is_null() {
+                        p.merge(merge);
+                    }
+                }
                 Some(p)
             }
             None => None,
         };
         let waiters = files
             .waiters
-            .map(|t| parse("waiters-2.json", t))
+            .map(|t| parse_tree("waiters-2.json", t))
             .transpose()?;
         let endpoint_rules = files
             .endpoint_rules

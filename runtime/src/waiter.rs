@@ -40,33 +40,16 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
-/// The state an acceptor moves the waiter to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
-    Success,
-    Failure,
-    Retry,
+/// The spec types live in the model reader the generator shares (`rboto-model`); generated
+/// crates name them through these paths.
+pub use rboto_model::waiter::{Acceptor, Expected, Matcher, State, WaiterSpec};
+
+/// The JSON an acceptor's `expected` literal is compared with.
+trait ExpectedJson {
+    fn to_json(self) -> Json;
 }
 
-/// How an acceptor matches a response.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Matcher {
-    Path,
-    PathAll,
-    PathAny,
-    Status,
-    Error,
-}
-
-/// An acceptor's `expected` literal.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Expected {
-    Str(&'static str),
-    Bool(bool),
-    Int(i64),
-}
-
-impl Expected {
+impl ExpectedJson for Expected {
     fn to_json(self) -> Json {
         match self {
             Expected::Str(s) => Json::String(s.to_string()),
@@ -76,60 +59,18 @@ impl Expected {
     }
 }
 
-impl fmt::Display for Expected {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Expected::Str(s) => f.write_str(s),
-            Expected::Bool(b) => write!(f, "{b}"),
-            Expected::Int(i) => write!(f, "{i}"),
-        }
-    }
-}
-
-/// One acceptor of a waiter.
-#[derive(Debug)]
-pub struct Acceptor {
-    pub state: State,
-    pub matcher: Matcher,
-    /// The JMESPath expression of path matchers; empty otherwise.
-    pub argument: &'static str,
-    pub expected: Expected,
-}
-
-impl Acceptor {
-    pub const fn new(
-        state: State,
-        matcher: Matcher,
-        argument: &'static str,
-        expected: Expected,
-    ) -> Acceptor {
-        Acceptor {
-            state,
-            matcher,
-            argument,
-            expected,
-        }
-    }
-
-    /// botocore's `AcceptorConfig.explanation`.
-    pub fn explanation(&self) -> String {
-        let (arg, exp) = (self.argument, self.expected);
-        match self.matcher {
-            Matcher::Path => {
-                format!("For expression \"{arg}\" we matched expected path: \"{exp}\"")
-            }
-            Matcher::PathAll => {
-                format!("For expression \"{arg}\" all members matched expected path: \"{exp}\"")
-            }
-            Matcher::PathAny => format!(
-                "For expression \"{arg}\" we matched expected path: \"{exp}\" at least once"
-            ),
-            Matcher::Status => format!("Matched expected HTTP status code: {exp}"),
-            Matcher::Error => format!("Matched expected service error code: {exp}"),
-        }
-    }
-
+/// Matching an acceptor against a response needs the runtime (JMESPath, errors, the schema), so
+/// it is written here rather than beside the spec types.
+trait Matches {
     /// Whether this acceptor matches an attempt's outcome.
+    fn matches(
+        &self,
+        op: &'static Operation,
+        outcome: &Result<Value, Error<RawModeled>>,
+    ) -> Result<bool, String>;
+}
+
+impl Matches for Acceptor {
     fn matches(
         &self,
         op: &'static Operation,
@@ -164,33 +105,6 @@ impl Acceptor {
                 }
             }
         })
-    }
-}
-
-/// One waiter of `waiters-2.json`.
-#[derive(Debug)]
-pub struct WaiterSpec {
-    /// The waiter's name (`TableExists`).
-    pub name: &'static str,
-    /// Seconds between attempts.
-    pub delay: u32,
-    pub max_attempts: u32,
-    pub acceptors: &'static [Acceptor],
-}
-
-impl WaiterSpec {
-    pub const fn new(
-        name: &'static str,
-        delay: u32,
-        max_attempts: u32,
-        acceptors: &'static [Acceptor],
-    ) -> WaiterSpec {
-        WaiterSpec {
-            name,
-            delay,
-            max_attempts,
-            acceptors,
-        }
     }
 }
 

@@ -5,7 +5,11 @@
 //!
 //! The schema is compared structurally ([`describe`]); paginators and waiters are compared with
 //! the generated `paginators.rs` / `waiters.rs` source, each run-time spec written back as the
-//! Rust expression the generator emits for it.
+//! Rust expression the generator emits for it. Both sides come from one reader
+//! (`rboto_model::specs`), so what this guards is everything around it: the checked-in `sdk/`
+//! being fresh, the generator writing the specs it reads faithfully (every field, in model
+//! order), and the runtime feeding the reader the same documents (gzip, overlays) and the same
+//! operation inputs as the generator.
 
 use rboto::dynamic::Model;
 use rboto::paginator::PaginatorSpec;
@@ -57,7 +61,7 @@ fn quoted(items: &[&str]) -> String {
     format!("&[{}]", items.join(","))
 }
 
-/// A spec as the generator writes it (`emit_paginators.rs`).
+/// A spec as the generator writes it (`codegen/src/emit_paginators.rs`).
 fn paginator_expr(spec: &PaginatorSpec) -> String {
     let mut s = format!(
         "PaginatorSpec::new({},{},{})",
@@ -77,7 +81,7 @@ fn paginator_expr(spec: &PaginatorSpec) -> String {
     squash(&s)
 }
 
-/// A waiter as the generator writes it (`emit_waiters.rs`).
+/// A waiter as the generator writes it (`codegen/src/emit_waiters.rs`).
 fn waiter_expr(spec: &WaiterSpec) -> String {
     let acceptors: Vec<String> = spec
         .acceptors
@@ -257,4 +261,30 @@ fn compiled_statics_equal_the_run_time_specs() {
         s3.waiter_operation("BucketExists").unwrap().name,
         "HeadBucket"
     );
+}
+
+/// An `.sdk-extras.json` without a `merge` member changes nothing (botocore's loader merges
+/// only when there is one), for the service model and the paginators alike, as in the
+/// generator.
+#[test]
+fn an_overlay_without_merge_changes_nothing() {
+    let dir = workspace_root().join("models").join("dynamodb");
+    let service = rboto_tests::model_files::raw(&dir, "service-2.json").expect("model");
+    let pages = rboto_tests::model_files::raw(&dir, "paginators-1.json").expect("paginators");
+    let plain = rboto::dynamic::Documents {
+        service: &service,
+        paginators: Some(&pages),
+        ..Default::default()
+    };
+    let overlaid = rboto::dynamic::Documents {
+        service_extras: Some(br#"{"version": 1.0}"#),
+        paginators_extras: Some(br#"{"version": 1.0}"#),
+        ..plain
+    };
+    let a = Model::from_parts("dynamodb", &plain).expect("plain");
+    let b = Model::from_parts("dynamodb", &overlaid).expect("overlay without merge");
+    assert_eq!(describe(a.service()), describe(b.service()));
+    let scans = |m: &Model| m.paginator("Scan").map(paginator_expr);
+    assert!(scans(&a).is_some());
+    assert_eq!(scans(&a), scans(&b));
 }

@@ -4,7 +4,8 @@
 //!
 //! [`Model`] reads a service's `service-2.json` (and optionally its endpoint rule set,
 //! `paginators-1.json`, `waiters-2.json` and their `.sdk-extras.json` overlays) with the same
-//! reader the generated crates use ([`crate::model`]), so a dynamic call goes through the same
+//! readers the generated crates use ([`crate::model`] for the schema, `rboto_model::specs` for
+//! the paginators and waiters the generator writes as statics), so a dynamic call goes through the same
 //! endpoint rules, signing, retries, protocols, validation and errors as a generated client.
 //! [`Client`] sends an operation by name with a `serde_json::Value` input and returns an
 //! [`Output`] that renders as the AWS CLI prints it.
@@ -113,7 +114,7 @@ impl Model {
         let mut document = parse(name, "service-2.json", docs.service)?;
         if let Some(extras) = docs.service_extras {
             let extras = parse(name, "service-2.sdk-extras.json", extras)?;
-            document.merge(extras.get("merge"));
+            merge_extras(&mut document, &extras);
         }
         let rules: &'static str = match docs.endpoint_rules {
             Some(bytes) => Box::leak(text(name, "endpoint-rule-set-1.json", bytes)?.into()),
@@ -126,7 +127,7 @@ impl Model {
                 let mut p = parse(name, "paginators-1.json", bytes)?;
                 if let Some(extras) = docs.paginators_extras {
                     let extras = parse(name, "paginators-1.sdk-extras.json", extras)?;
-                    p.merge(extras.get("merge"));
+                    merge_extras(&mut p, &extras);
                 }
                 specs::paginators(service, &p)
             }
@@ -236,6 +237,15 @@ fn text(service: &str, file: &str, bytes: &[u8]) -> Result<String, ModelError> {
         Ok(out)
     } else {
         String::from_utf8(bytes.to_vec()).map_err(|e| error(format!("not UTF-8: {e}")))
+    }
+}
+
+/// Applies a `.sdk-extras.json` overlay as botocore's loader does: its `merge` member, when it
+/// has one (an overlay without one changes nothing; it does not blank the document).
+fn merge_extras(document: &mut Json, extras: &Json) {
+    let merge = extras.get("merge");
+    if !merge.is_null() {
+        document.merge(merge);
     }
 }
 

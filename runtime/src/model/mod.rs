@@ -5,7 +5,8 @@
 //! client can build one from any model file the same way. A schema lives for the rest of the
 //! program, so its parts are leaked once and referred to as `&'static`.
 
-pub mod json;
+/// The order-keeping JSON tree, shared with the generator through `rboto-model`.
+pub use rboto_model::json;
 
 use crate::customizations;
 use crate::schema::*;

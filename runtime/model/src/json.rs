@@ -2,7 +2,8 @@
 //!
 //! A botocore model's member order is meaningful (generated structures convert member by member,
 //! in that order), and `serde_json`'s own `Value` sorts keys unless a feature is on that a user's
-//! build may not have; so the reader keeps its own order here.
+//! build may not have; so the reader keeps its own order here. The accessors are `#[inline]`:
+//! the runtime's schema builder calls them across this crate's boundary for every shape.
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -27,6 +28,7 @@ impl Json {
     }
 
     /// The member `key` of an object, or `Null`.
+    #[inline]
     pub fn get(&self, key: &str) -> &Json {
         match self {
             Json::Object(members) => members
@@ -37,10 +39,12 @@ impl Json {
         }
     }
 
+    #[inline]
     pub fn is_null(&self) -> bool {
         matches!(self, Json::Null)
     }
 
+    #[inline]
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Json::String(s) => Some(s),
@@ -49,10 +53,12 @@ impl Json {
     }
 
     /// `true` only for a JSON `true`.
+    #[inline]
     pub fn is_true(&self) -> bool {
         matches!(self, Json::Bool(true))
     }
 
+    #[inline]
     pub fn as_u64(&self) -> Option<u64> {
         match self {
             Json::Number(n) if *n >= 0.0 && n.fract() == 0.0 => Some(*n as u64),
@@ -61,6 +67,7 @@ impl Json {
     }
 
     /// An array's items (none for anything else).
+    #[inline]
     pub fn items(&self) -> &[Json] {
         match self {
             Json::Array(items) => items,
@@ -69,6 +76,7 @@ impl Json {
     }
 
     /// An object's members in document order (none for anything else).
+    #[inline]
     pub fn members(&self) -> &[(String, Json)] {
         match self {
             Json::Object(members) => members,
@@ -99,6 +107,7 @@ impl Json {
     }
 
     /// The value of a number.
+    #[inline]
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Json::Number(n) => Some(*n),
