@@ -476,8 +476,12 @@ impl ServiceClient {
             }
             let info = response.unwrap_or_default();
             // An S3 bucket in another region: sent there at once, without backoff or retry quota.
-            if s3_redirect::follow(self, op, protocol, http, endpoint, &error, &info, prepared)
-                .await?
+            // Boxed: a rare path whose state would otherwise add 3 KiB to every call's future
+            // (each call in flight holds one).
+            if Box::pin(s3_redirect::follow(
+                self, op, protocol, http, endpoint, &error, &info, prepared,
+            ))
+            .await?
             {
                 attempt += 1;
                 continue;

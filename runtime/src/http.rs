@@ -2,6 +2,7 @@
 //! failures are classified into connection, timeout and TLS errors.
 
 mod connector;
+mod limit;
 mod proxy;
 mod tls;
 pub use connector::{BoxFuture, Connector, SharedConnector};
@@ -36,9 +37,14 @@ pub struct HttpSettings {
     /// The proxies requests go through (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`); none by
     /// default.
     pub proxies: ProxySettings,
-    /// Most idle connections kept open per host for reuse (botocore's `max_pool_connections`,
-    /// 10 by default). As with botocore, more requests may run at once; connections beyond
-    /// this are closed when done rather than pooled.
+    /// Most connections per endpoint host (botocore's `max_pool_connections`, 10 by default):
+    /// at most this many requests are in flight to one host, the others wait for a connection
+    /// to come free, and that many are kept open for reuse. Unlike botocore, which opens (and
+    /// then discards) extra connections when more threads call at once, a burst of calls
+    /// queues: memory stays bounded however many calls are in flight. The wait is not
+    /// counted by the connect or read timeout (they start when the turn comes); the attempt
+    /// and operation timeouts do cover it. A streaming response body handed to the caller
+    /// (S3 GetObject, event streams) stops counting when handed over. 0 is taken as 1.
     pub max_pool_connections: usize,
     /// TCP keep-alive probes on connections (botocore's `tcp_keepalive`,
     /// `BOTOCORE_TCP_KEEPALIVE`, profile `tcp_keepalive`; off by default).
@@ -94,6 +100,8 @@ const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(55);
 pub struct HttpClient {
     client: Client<TimedConnector, Body>,
     proxies: Arc<Proxies>,
+    /// The per-host cap on requests in flight (`max_pool_connections`).
+    limits: Arc<limit::HostLimits>,
     connect_timeout: Duration,
     read_timeout: Duration,
 }
@@ -185,6 +193,7 @@ impl HttpClient {
         Ok(HttpClient {
             client,
             proxies,
+            limits: Arc::new(limit::HostLimits::new(settings.max_pool_connections)),
             connect_timeout: settings.connect_timeout,
             read_timeout: settings.read_timeout,
         })
@@ -220,6 +229,8 @@ impl HttpClient {
                     .insert(http::header::PROXY_AUTHORIZATION, auth.clone());
             }
         }
+        // Waiting for a turn comes before any timeout starts (see `limit`).
+        let permit = self.limits.acquire(request.uri()).await;
         let phase = Arc::new(ConnectPhase::default());
         let response = CONNECT_PHASE.scope(phase.clone(), self.client.request(request));
         tokio::pin!(response);
@@ -252,9 +263,9 @@ impl HttpClient {
             }
         };
         match result {
-            Ok(response) => {
-                Ok(response.map(|body| Body::incoming_with_timeout(body, Some(self.read_timeout))))
-            }
+            Ok(response) => Ok(response.map(|body| {
+                Body::incoming_with_timeout(body, Some(self.read_timeout)).holding(permit)
+            })),
             Err(e) => Err(classify(e, &display_url(&uri))),
         }
     }

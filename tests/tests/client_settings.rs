@@ -205,8 +205,12 @@ async fn s3_settings_reach_the_endpoint_rules() {
     );
 }
 
-/// Connections opened for two rounds of three concurrent calls with `max_pool_connections`.
-async fn connections_for_two_rounds(max_pool_connections: usize) -> usize {
+/// Two rounds of `calls` concurrent calls with these HTTP settings against a server that
+/// answers after 200 ms: the connections it accepted, each round's time, and every result.
+async fn two_rounds(
+    http: HttpSettings,
+    calls: usize,
+) -> (usize, Vec<Duration>, Vec<Result<(), rboto::Error>>) {
     let server = KeepAliveServer::start(
         "application/x-amz-json-1.0",
         "{}",
@@ -217,19 +221,41 @@ async fn connections_for_two_rounds(max_pool_connections: usize) -> usize {
         .region("us-east-1")
         .credentials(Credentials::new("AKID", "SECRET", None))
         .endpoint_url(server.url.clone())
-        .http(HttpSettings {
-            max_pool_connections,
-            ..HttpSettings::default()
-        })
+        .max_attempts(1)
+        .http(http)
         .build();
     let ddb = rboto_dynamodb::Client::new(&config);
+    let mut rounds = Vec::new();
+    let mut results = Vec::new();
     for _ in 0..2 {
-        let calls = (0..3).map(|_| ddb.list_tables().send());
-        for result in futures_join(calls).await {
-            result.unwrap();
-        }
+        let started = std::time::Instant::now();
+        let round = (0..calls).map(|_| {
+            let ddb = ddb.clone();
+            async move {
+                ddb.list_tables()
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.map_modeled(|_| None))
+            }
+        });
+        results.extend(futures_join(round).await);
+        rounds.push(started.elapsed());
     }
-    server.connections()
+    (server.connections(), rounds, results)
+}
+
+/// Connections opened for two rounds of three concurrent calls with `max_pool_connections`.
+async fn connections_for_two_rounds(max_pool_connections: usize) -> usize {
+    let http = HttpSettings {
+        max_pool_connections,
+        ..HttpSettings::default()
+    };
+    let (connections, _, results) = two_rounds(http, 3).await;
+    for r in results {
+        r.unwrap();
+    }
+    connections
 }
 
 /// Awaits every future, all running at once.
@@ -247,11 +273,50 @@ where
 }
 
 #[tokio::test]
-async fn max_pool_connections_bounds_the_connections_kept_for_reuse() {
-    // The pool keeps all three connections of the first round: the second round reuses them.
+async fn max_pool_connections_caps_the_connections_to_a_host() {
+    // Three calls at once fit under the default of 10: three connections, kept and reused by
+    // the second round.
     assert_eq!(connections_for_two_rounds(10).await, 3);
-    // It keeps one: the second round opens two more.
-    assert_eq!(connections_for_two_rounds(1).await, 5);
+    // With one, the calls take turns on a single connection instead of each opening its own.
+    assert_eq!(connections_for_two_rounds(1).await, 1);
+}
+
+#[tokio::test]
+async fn waiting_for_a_connection_does_not_count_against_the_read_timeout() {
+    // One connection, four calls of 200 ms each: the last waits 600 ms for its turn, twice
+    // the read timeout, and still succeeds, since its read timeout starts when it is sent.
+    let http = HttpSettings {
+        max_pool_connections: 1,
+        read_timeout: Duration::from_millis(300),
+        ..HttpSettings::default()
+    };
+    let (connections, rounds, results) = two_rounds(http, 4).await;
+    for r in results {
+        r.unwrap();
+    }
+    assert_eq!(connections, 1);
+    for took in rounds {
+        // They did take turns (four answers of 200 ms each, one at a time).
+        assert!(took >= Duration::from_millis(790), "{took:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_attempt_timeout_covers_the_wait_for_a_connection() {
+    // One connection, three calls of 200 ms, a 300 ms attempt timeout: the first succeeds,
+    // the third cannot get its turn in time and fails with a timeout, not a hang.
+    let http = HttpSettings {
+        max_pool_connections: 1,
+        attempt_timeout: Some(Duration::from_millis(300)),
+        ..HttpSettings::default()
+    };
+    let (_, _, results) = two_rounds(http, 3).await;
+    assert!(results.iter().any(|r| r.is_ok()));
+    let timed_out = results
+        .iter()
+        .filter(|r| r.as_ref().is_err_and(|e| e.kind() == ErrorKind::Timeout))
+        .count();
+    assert!(timed_out >= 2, "{results:?}");
 }
 
 #[test]

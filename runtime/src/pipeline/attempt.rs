@@ -297,8 +297,19 @@ pub(crate) async fn parse(
     let success = (200..300).contains(&status);
     if success {
         if let Some(index) = event_stream_member(op.output) {
-            return parse_event_stream(service, op, protocol, &parts.headers, body, index, info)
-                .await;
+            let body = body.ending_turn();
+            // Boxed: only event-stream outputs need this state; unboxed it would be part of
+            // every call's future.
+            return Box::pin(parse_event_stream(
+                service,
+                op,
+                protocol,
+                &parts.headers,
+                body,
+                index,
+                info,
+            ))
+            .await;
         }
     }
     let mut validator = if success && validate {
@@ -308,6 +319,7 @@ pub(crate) async fn parse(
     };
     // A streaming payload is handed to the caller unread (and checked as it is read).
     let (payload, bytes) = if success && streaming_payload(op.output) {
+        let body = body.ending_turn();
         let body = match validator.take() {
             Some(v) => body.validated_by(v),
             None => body,

@@ -76,6 +76,9 @@ struct Stream {
     /// The response's checksum, checked once the last frame has been read.
     /// Boxed: a SHA-512 state would otherwise triple the size of every `Body` and `Value`.
     validator: Option<Box<Validator>>,
+    /// The request's turn on its host's connections (see `crate::http`'s `limit`): given back
+    /// when the body ends or fails, or is dropped unread, as the connection is then free.
+    turn: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 /// Reading a response body failed: the connection dropped mid-stream, no data arrived within
@@ -181,7 +184,24 @@ impl Body {
             read_timeout,
             timer: None,
             validator: None,
+            turn: None,
         }))
+    }
+
+    /// This response body, holding `turn` (its request's turn on the host's connections, see
+    /// `crate::http`'s `limit`) until it ends, fails or is dropped.
+    pub(crate) fn holding(mut self, turn: Option<tokio::sync::OwnedSemaphorePermit>) -> Self {
+        if let Inner::Incoming(s) = &mut self.0 {
+            s.turn = turn;
+        }
+        self
+    }
+
+    /// This response body, its turn given back now: for a body handed to the caller unread (a
+    /// streaming payload, an event stream), so that a program holding more unread bodies than
+    /// `max_pool_connections` never waits on itself.
+    pub(crate) fn ending_turn(self) -> Self {
+        self.holding(None)
     }
 
     /// This response body, failing at its end unless it matches `validator`'s checksum.
@@ -424,6 +444,12 @@ impl http_body::Body for Body {
 }
 
 impl Stream {
+    /// The connection is free once the body has ended: the next waiting request may go.
+    fn end_turn(&mut self) -> &mut Self {
+        self.turn = None;
+        self
+    }
+
     fn poll_frame(
         &mut self,
         cx: &mut Context<'_>,
@@ -438,8 +464,11 @@ impl Stream {
                         }
                         Some(Ok(frame))
                     }
-                    Some(Err(e)) => Some(Err(BodyError(Repr::Hyper(e)))),
-                    None => match self.validator.take().map(|v| v.finish()) {
+                    Some(Err(e)) => {
+                        self.end_turn();
+                        Some(Err(BodyError(Repr::Hyper(e))))
+                    }
+                    None => match self.end_turn().validator.take().map(|v| v.finish()) {
                         Some(Err(mismatch)) => Some(Err(BodyError(Repr::Checksum(mismatch)))),
                         _ => None,
                     },
