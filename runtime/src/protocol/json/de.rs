@@ -1,13 +1,26 @@
 //! Reading a JSON body into a Value (botocore's `BaseJSONParser._handle_*`).
+//!
+//! The body is read in one streaming pass driven by the expected shape (a serde
+//! `DeserializeSeed` per shape): values go straight into a `Value`, unknown members are skipped
+//! without being built, and no intermediate `serde_json::Value` tree is allocated (that tree and
+//! its map lookups were most of the cost of a large DynamoDB Query response).
+//!
+//! Errors keep the precedence of a parse-then-convert reader: a body that is not valid JSON is
+//! reported as such even when a shape mismatch comes first in it (checked again only on the
+//! error path, so a good response pays nothing for it).
 
 use crate::protocol::codec::{is_document, kind_name, too_deep, Fail, MAX_DEPTH};
 use crate::protocol::format::{timestamp_from_epoch, LENIENT_BASE64, MAX_EPOCH_SECS};
 use crate::protocol::{empty_slots, ParseError};
-use crate::schema::{Kind, Shape};
+use crate::schema::{Kind, Member, Shape};
 use crate::types::{Blob, DateTime, Document};
 use crate::value::Value;
 use base64::Engine;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::Value as Json;
+use std::cell::RefCell;
+use std::fmt;
 
 /// Parses a whole JSON body against a structure shape; an empty body (or `null`) has no members.
 pub(crate) fn parse_body(shape: &'static Shape, body: &[u8]) -> Result<Value, ParseError> {
@@ -15,23 +28,379 @@ pub(crate) fn parse_body(shape: &'static Shape, body: &[u8]) -> Result<Value, Pa
     if body.trim_ascii().is_empty() {
         return Ok(empty());
     }
-    let json: Json = serde_json::from_slice(body).map_err(|e| {
-        ParseError(format!(
-            "{}: invalid JSON in the response body: {e}",
-            shape.name
-        ))
-    })?;
-    if !json.is_object() && !json.is_null() {
-        return Err(ParseError(format!(
-            "{}: expected a JSON object as the response body, found {}",
-            shape.name,
-            json_type(&json)
-        )));
-    }
-    match parse_value(shape, json, 0) {
+    let ctx = Ctx::default();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let read = Top { shape, ctx: &ctx }
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v));
+    match read {
         Ok(Some(v)) => Ok(v),
         Ok(None) => Ok(empty()),
-        Err(f) => Err(ParseError(f.render(shape.name))),
+        Err(e) => {
+            let invalid = |e: &serde_json::Error| {
+                ParseError(format!(
+                    "{}: invalid JSON in the response body: {e}",
+                    shape.name
+                ))
+            };
+            match ctx.fail.into_inner() {
+                // A syntax error of serde_json's own.
+                None => Err(invalid(&e)),
+                Some(failure) => {
+                    // Bad JSON anywhere wins over a shape mismatch met earlier in the body.
+                    if let Err(syntax) = serde_json::from_slice::<IgnoredAny>(body) {
+                        return Err(invalid(&syntax));
+                    }
+                    Err(ParseError(match failure {
+                        Failure::Shape(f) => f.render(shape.name),
+                        Failure::NotObject(found) => format!(
+                            "{}: expected a JSON object as the response body, found {found}",
+                            shape.name
+                        ),
+                    }))
+                }
+            }
+        }
+    }
+}
+
+/// Why the shape-driven reader stopped; serde's error type only carries text, so the typed
+/// failure (and its path, collected on the way back up) is kept here.
+#[derive(Default)]
+struct Ctx {
+    fail: RefCell<Option<Failure>>,
+}
+
+enum Failure {
+    Shape(Fail),
+    /// The body is valid JSON but not an object (or null): the JSON type found.
+    NotObject(&'static str),
+}
+
+impl Ctx {
+    /// Records `f` and returns the error that unwinds the deserializer.
+    fn fail<E: de::Error>(&self, f: Failure) -> E {
+        *self.fail.borrow_mut() = Some(f);
+        E::custom("the response does not match its shape")
+    }
+
+    fn shape<E: de::Error>(&self, f: Fail) -> E {
+        self.fail(Failure::Shape(f))
+    }
+
+    /// Adds a path segment to a recorded shape failure as the error passes through a container.
+    fn at<E>(&self, e: E, segment: impl FnOnce() -> String) -> E {
+        if let Some(Failure::Shape(f)) = &mut *self.fail.borrow_mut() {
+            f.path.push(segment());
+        }
+        e
+    }
+}
+
+/// The whole body: an object read against the output shape, or `null`.
+struct Top<'c> {
+    shape: &'static Shape,
+    ctx: &'c Ctx,
+}
+
+impl<'de> DeserializeSeed<'de> for Top<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+        if is_document(self.shape) {
+            let json = Json::deserialize(d)?;
+            if !json.is_object() && !json.is_null() {
+                return Err(self.ctx.fail(Failure::NotObject(json_type(&json))));
+            }
+            return Ok((!json.is_null()).then(|| Value::Document(Document::from_json(json))));
+        }
+        d.deserialize_any(ShapeVisitor {
+            shape: self.shape,
+            depth: 0,
+            ctx: self.ctx,
+            top: true,
+        })
+    }
+}
+
+/// One value read against `shape`; `None` for `null` (an absent member). Timestamps are parsed
+/// leniently whatever their modeled format, as botocore does.
+struct Seed<'c> {
+    shape: &'static Shape,
+    depth: usize,
+    ctx: &'c Ctx,
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+        if self.depth > MAX_DEPTH {
+            return Err(self.ctx.shape(too_deep()));
+        }
+        if is_document(self.shape) {
+            let json = Json::deserialize(d)?;
+            return Ok((!json.is_null()).then(|| Value::Document(Document::from_json(json))));
+        }
+        d.deserialize_any(ShapeVisitor {
+            shape: self.shape,
+            depth: self.depth,
+            ctx: self.ctx,
+            top: false,
+        })
+    }
+}
+
+struct ShapeVisitor<'c> {
+    shape: &'static Shape,
+    depth: usize,
+    ctx: &'c Ctx,
+    /// The body itself, which must be an object or null.
+    top: bool,
+}
+
+impl ShapeVisitor<'_> {
+    fn child(&self, shape: &'static Shape) -> Seed<'_> {
+        Seed {
+            shape,
+            depth: self.depth + 1,
+            ctx: self.ctx,
+        }
+    }
+
+    /// A JSON value of the wrong type for the shape; `shown` describes it.
+    fn unexpected<E: de::Error>(&self, json_type: &'static str, shown: String) -> E {
+        if self.top {
+            return self.ctx.fail(Failure::NotObject(json_type));
+        }
+        self.ctx.shape(Fail::new(format!(
+            "expected {} for shape {}, found {shown}",
+            kind_name(&self.shape.kind),
+            self.shape.name
+        )))
+    }
+
+    fn number<E: de::Error>(&self, n: serde_json::Number) -> Result<Option<Value>, E> {
+        let parsed = match &self.shape.kind {
+            Kind::Byte | Kind::Short | Kind::Integer | Kind::Long | Kind::BigInteger => {
+                parse_int(self.shape, &n).map(Value::Int)
+            }
+            Kind::Float | Kind::Double | Kind::BigDecimal => match n.as_f64() {
+                Some(f) => Ok(Value::Float(f)),
+                None => Err(Fail::new(format!(
+                    "number {n} is not a valid {}",
+                    kind_name(&self.shape.kind)
+                ))),
+            },
+            Kind::Timestamp => timestamp_from_number(&n).map(Value::Timestamp),
+            _ => return Err(self.unexpected("number", format!("number {n}"))),
+        };
+        parsed.map(Some).map_err(|f| self.ctx.shape(f))
+    }
+
+    fn string<E: de::Error>(&self, s: &str) -> Result<Option<Value>, E> {
+        let parsed = match &self.shape.kind {
+            Kind::String => Ok(Value::Str(s.to_owned())),
+            Kind::Float | Kind::Double | Kind::BigDecimal if s == "NaN" => {
+                Ok(Value::Float(f64::NAN))
+            }
+            Kind::Float | Kind::Double | Kind::BigDecimal if s == "Infinity" => {
+                Ok(Value::Float(f64::INFINITY))
+            }
+            Kind::Float | Kind::Double | Kind::BigDecimal if s == "-Infinity" => {
+                Ok(Value::Float(f64::NEG_INFINITY))
+            }
+            Kind::Blob => decode_base64(s).map(Value::Blob),
+            Kind::Timestamp => timestamp_from_str(s).map(Value::Timestamp),
+            _ => {
+                let shown = if s.len() <= 40 {
+                    format!("string {s:?}")
+                } else {
+                    "string".to_string()
+                };
+                return Err(self.unexpected("string", shown));
+            }
+        };
+        parsed.map(Some).map_err(|f| self.ctx.shape(f))
+    }
+
+    fn structure<'de, A: MapAccess<'de>>(
+        &self,
+        members: &'static [Member],
+        mut map: A,
+    ) -> Result<Option<Value>, A::Error> {
+        let mut slots = empty_slots(members);
+        while let Some(key) = map.next_key_seed(MemberKey(members))? {
+            match members.get(key) {
+                Some(m) => {
+                    // A repeated key: the last one wins, as in a parsed JSON object.
+                    slots[key] = map
+                        .next_value_seed(self.child(m.target()))
+                        .map_err(|e| self.ctx.at(e, || format!(".{}", m.name)))?;
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Some(Value::Struct(slots)))
+    }
+
+    fn union<'de, A: MapAccess<'de>>(
+        &self,
+        members: &'static [Member],
+        mut map: A,
+    ) -> Result<Option<Value>, A::Error> {
+        let mut slots = empty_slots(members);
+        // botocore: `__type` and nulls aside, exactly one key must be set. A member this client
+        // does not know yet (botocore's `SDK_UNKNOWN_MEMBER`) counts but leaves every slot empty.
+        let mut unknown: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "__type" {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            match members.iter().position(|m| m.wire_name() == key) {
+                Some(i) => {
+                    let m = &members[i];
+                    slots[i] = map
+                        .next_value_seed(self.child(m.target()))
+                        .map_err(|e| self.ctx.at(e, || format!(".{}", m.name)))?;
+                }
+                None => {
+                    let set = !map.next_value::<Json>()?.is_null();
+                    unknown.retain(|k| *k != key);
+                    if set {
+                        unknown.push(key);
+                    }
+                }
+            }
+        }
+        let set = slots.iter().filter(|s| s.is_some()).count() + unknown.len();
+        if set != 1 {
+            return Err(self.ctx.shape(Fail::new(format!(
+                "invalid service response: union {} must have one and only one member set, \
+                 found {set}",
+                self.shape.name
+            ))));
+        }
+        Ok(Some(Value::Struct(slots)))
+    }
+}
+
+impl<'de> Visitor<'de> for ShapeVisitor<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "a JSON value for shape {}", self.shape.name)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Option<Value>, E> {
+        match self.shape.kind {
+            Kind::Boolean => Ok(Some(Value::Bool(b))),
+            _ => Err(self.unexpected("boolean", "boolean".to_string())),
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Option<Value>, E> {
+        self.number(i.into())
+    }
+
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Option<Value>, E> {
+        self.number(u.into())
+    }
+
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Option<Value>, E> {
+        // serde_json rejects non-finite numbers itself, so this always converts.
+        match serde_json::Number::from_f64(f) {
+            Some(n) => self.number(n),
+            None => Err(self.unexpected("number", format!("number {f}"))),
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Option<Value>, E> {
+        self.string(s)
+    }
+
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Option<Value>, E> {
+        match self.shape.kind {
+            // The string serde_json unescaped is the member's value as it is.
+            Kind::String => Ok(Some(Value::Str(s))),
+            _ => self.string(&s),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Value>, A::Error> {
+        let Kind::List(m) = &self.shape.kind else {
+            return Err(self.unexpected("array", "array".to_string()));
+        };
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        let mut i = 0usize;
+        loop {
+            let item = seq
+                .next_element_seed(self.child(m.target()))
+                .map_err(|e| self.ctx.at(e, || format!("[{i}]")))?;
+            match item {
+                // Nulls in a list have no place in a Value list; they are skipped.
+                Some(Some(v)) => out.push(v),
+                Some(None) => {}
+                None => break,
+            }
+            i += 1;
+        }
+        Ok(Some(Value::List(out)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Value>, A::Error> {
+        match &self.shape.kind {
+            Kind::Structure(members) => self.structure(members, map),
+            Kind::Union(members) => self.union(members, map),
+            Kind::Map(_, vm) => {
+                let mut out = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    let parsed = map
+                        .next_value_seed(self.child(vm.target()))
+                        .map_err(|e| self.ctx.at(e, || format!("[{k:?}]")))?;
+                    if let Some(v) = parsed {
+                        out.push((k, v));
+                    }
+                }
+                Ok(Some(Value::Map(out)))
+            }
+            _ => Err(self.unexpected("object", "object".to_string())),
+        }
+    }
+}
+
+/// A structure's key: the index of the member it names, or `members.len()` for one this client
+/// does not know (skipped). Compared in place, so a key is never allocated.
+struct MemberKey(&'static [Member]);
+
+impl<'de> DeserializeSeed<'de> for MemberKey {
+    type Value = usize;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MemberKey {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
+        Ok(self
+            .0
+            .iter()
+            .position(|m| m.wire_name() == key)
+            .unwrap_or(self.0.len()))
     }
 }
 
@@ -44,120 +413,6 @@ fn json_type(j: &Json) -> &'static str {
         Json::Array(_) => "array",
         Json::Object(_) => "object",
     }
-}
-
-fn unexpected(shape: &Shape, j: &Json) -> Fail {
-    let shown = match j {
-        Json::String(s) if s.len() <= 40 => format!("string {s:?}"),
-        Json::Number(n) => format!("number {n}"),
-        other => json_type(other).to_string(),
-    };
-    Fail::new(format!(
-        "expected {} for shape {}, found {shown}",
-        kind_name(&shape.kind),
-        shape.name
-    ))
-}
-
-/// Parses one JSON value; `Ok(None)` for `null` (an absent member). Timestamps are parsed
-/// leniently whatever their modeled format, as botocore does.
-fn parse_value(shape: &'static Shape, json: Json, depth: usize) -> Result<Option<Value>, Fail> {
-    if depth > MAX_DEPTH {
-        return Err(too_deep());
-    }
-    if json.is_null() {
-        return Ok(None);
-    }
-    if is_document(shape) {
-        return Ok(Some(Value::Document(Document::from_json(json))));
-    }
-    let v = match (&shape.kind, json) {
-        (Kind::Structure(members), Json::Object(mut map)) => {
-            let mut slots = Vec::with_capacity(members.len());
-            for m in members.iter() {
-                let slot = match map.remove(m.wire_name()) {
-                    Some(j) => parse_value(m.target(), j, depth + 1)
-                        .map_err(|f| f.at(format!(".{}", m.name)))?,
-                    None => None,
-                };
-                slots.push(slot);
-            }
-            Value::Struct(slots)
-        }
-        (Kind::Union(members), Json::Object(mut map)) => {
-            // botocore: `__type` and nulls aside, exactly one key must be set.
-            map.remove("__type");
-            map.retain(|_, v| !v.is_null());
-            if map.len() != 1 {
-                return Err(Fail::new(format!(
-                    "invalid service response: union {} must have one and only one member set, \
-                     found {}",
-                    shape.name,
-                    map.len()
-                )));
-            }
-            let mut slots = empty_slots(members);
-            // A member this client does not know yet (botocore's `SDK_UNKNOWN_MEMBER`) leaves
-            // every slot empty.
-            for (i, m) in members.iter().enumerate() {
-                if let Some(j) = map.remove(m.wire_name()) {
-                    slots[i] = parse_value(m.target(), j, depth + 1)
-                        .map_err(|f| f.at(format!(".{}", m.name)))?;
-                    break;
-                }
-            }
-            Value::Struct(slots)
-        }
-        (Kind::List(m), Json::Array(items)) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, j) in items.into_iter().enumerate() {
-                // Nulls in a list have no place in a Value list; they are skipped.
-                if let Some(v) =
-                    parse_value(m.target(), j, depth + 1).map_err(|f| f.at(format!("[{i}]")))?
-                {
-                    out.push(v);
-                }
-            }
-            Value::List(out)
-        }
-        (Kind::Map(_, vm), Json::Object(map)) => {
-            let mut out = Vec::with_capacity(map.len());
-            for (k, j) in map {
-                let parsed =
-                    parse_value(vm.target(), j, depth + 1).map_err(|f| f.at(format!("[{k:?}]")))?;
-                if let Some(v) = parsed {
-                    out.push((k, v));
-                }
-            }
-            Value::Map(out)
-        }
-        (Kind::String, Json::String(s)) => Value::Str(s),
-        (Kind::Boolean, Json::Bool(b)) => Value::Bool(b),
-        (
-            Kind::Byte | Kind::Short | Kind::Integer | Kind::Long | Kind::BigInteger,
-            Json::Number(n),
-        ) => Value::Int(parse_int(shape, &n)?),
-        (Kind::Float | Kind::Double | Kind::BigDecimal, Json::Number(n)) => match n.as_f64() {
-            Some(f) => Value::Float(f),
-            None => {
-                return Err(Fail::new(format!(
-                    "number {n} is not a valid {}",
-                    kind_name(&shape.kind)
-                )))
-            }
-        },
-        (Kind::Float | Kind::Double | Kind::BigDecimal, Json::String(s)) => match s.as_str() {
-            "NaN" => Value::Float(f64::NAN),
-            "Infinity" => Value::Float(f64::INFINITY),
-            "-Infinity" => Value::Float(f64::NEG_INFINITY),
-            _ => return Err(unexpected(shape, &Json::String(s))),
-        },
-        (Kind::Blob, Json::String(s)) => Value::Blob(decode_base64(&s)?),
-        (Kind::Timestamp, Json::Number(n)) => Value::Timestamp(timestamp_from_number(&n)?),
-        (Kind::Timestamp, Json::String(s)) => Value::Timestamp(timestamp_from_str(&s)?),
-        (_, other) => return Err(unexpected(shape, &other)),
-    };
-    Ok(Some(v))
 }
 
 fn parse_int(shape: &Shape, n: &serde_json::Number) -> Result<i64, Fail> {

@@ -530,3 +530,52 @@ fn modeled_error_members_are_parsed() {
     assert!(matches!(field(&v, 1), Some(Value::Str(r)) if r == "deleted"));
     assert!(parse_error_shape(&SERVICE, &ERROR, &response(404, &headers, b"{oops")).is_err());
 }
+
+#[test]
+fn unknown_members_are_skipped_and_a_repeated_key_keeps_its_last_value() {
+    let headers = http::HeaderMap::new();
+    let body = br#"{"Count":1,"Unknown":{"a":[1,{"b":null}],"c":"\u00e9"},"Count":2,
+        "name":"n\"q","Tags":["x",null,"y"],"Pick":{"__type":"Choice","S":null,"I":3},
+        "Doc":{"k":[1,"v"]},"Attrs":{"a":"1","b":null}}"#;
+    let Value::Struct(s) =
+        parse_output(&SERVICE, &OP, &response(200, &headers, body), None).expect("parses")
+    else {
+        panic!("not a structure")
+    };
+    assert!(matches!(s[1], Some(Value::Int(2))), "{:?}", s[1]);
+    assert!(
+        matches!(&s[0], Some(Value::Str(n)) if n == "n\"q"),
+        "{:?}",
+        s[0]
+    );
+    assert!(
+        matches!(&s[11], Some(Value::List(l)) if l.len() == 2),
+        "{:?}",
+        s[11]
+    );
+    assert!(
+        matches!(&s[12], Some(Value::Map(m)) if m.len() == 1),
+        "{:?}",
+        s[12]
+    );
+    match &s[13] {
+        Some(Value::Struct(u)) => assert!(u[0].is_none() && matches!(u[1], Some(Value::Int(3)))),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(&s[10], Some(Value::Document(_))), "{:?}", s[10]);
+}
+
+#[test]
+fn invalid_json_anywhere_wins_over_an_earlier_shape_mismatch() {
+    // The body is read in one pass: a mismatch met first must not hide that the JSON is broken.
+    let headers = http::HeaderMap::new();
+    let parse = |body: &[u8]| {
+        parse_output(&SERVICE, &OP, &response(200, &headers, body), None)
+            .unwrap_err()
+            .0
+    };
+    assert!(parse(br#"{"Tags":"a","Count":}"#).contains("invalid JSON"));
+    assert!(parse(b"[1,2").contains("invalid JSON"));
+    assert!(parse(br#"{"Count":1} trailing"#).contains("invalid JSON"));
+    assert!(parse(br#"{"Tags":"a"} trailing"#).contains("invalid JSON"));
+}

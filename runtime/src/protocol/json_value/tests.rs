@@ -54,3 +54,15 @@ fn invalid_json_text_is_a_parse_error_naming_the_member() {
     );
     assert!(!e.0.contains("secret"), "{e}");
 }
+
+#[test]
+fn only_shapes_reaching_a_jsonvalue_member_are_walked() {
+    static PLAIN: Shape = Shape::structure("Plain", &[Member::new("Name", &p::STRING)]);
+    static OUTER: Shape = Shape::structure("Outer", &[Member::new("Inner", &INPUT)]);
+    assert!(holds_json_value(&INPUT));
+    assert!(holds_json_value(&OUTER));
+    assert!(holds_json_value(&POLICY_LIST));
+    assert!(!holds_json_value(&PLAIN));
+    // Asked again: the remembered answer.
+    assert!(!holds_json_value(&PLAIN));
+}
