@@ -8,8 +8,6 @@
 //! The builders are `const fn`s so that a member is one short line of generated code:
 //! `Member::new("Bucket", &BUCKET_NAME).at(Location::Uri, "Bucket").with(REQUIRED)`.
 
-use std::borrow::Cow;
-
 /// A wire protocol, named as in botocore's `metadata.protocols`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Protocol {
@@ -579,42 +577,11 @@ impl Service {
 /// A generated crate's service: its model (botocore's JSON without documentation), read into a
 /// [`Service`] the first time a client is made. Reading at run time instead of compiling the
 /// schema as Rust `static`s is what keeps a large service crate cheap to build.
-///
-/// The model and rules are embedded either as text or DEFLATE-compressed ([`deflated`]): the
-/// JSON compresses about 13:1 (S3's 344 KB to 26 KB), which is most of what a program using one
-/// service carries besides code; they are inflated once, on first use.
-///
-/// [`deflated`]: LazyService::deflated
 pub struct LazyService {
     name: &'static str,
-    model: Source,
-    rules: Source,
+    model: &'static str,
+    rules: &'static str,
     built: std::sync::OnceLock<&'static Service>,
-}
-
-/// An embedded model or rule set.
-#[derive(Clone, Copy)]
-enum Source {
-    Text(&'static str),
-    /// A raw DEFLATE stream (RFC 1951, no zlib or gzip header) of UTF-8 text.
-    Deflated(&'static [u8]),
-}
-
-impl Source {
-    /// The text, inflated if need be.
-    fn text(self, name: &str) -> Result<Cow<'static, str>, crate::model::ModelError> {
-        match self {
-            Source::Text(text) => Ok(Cow::Borrowed(text)),
-            Source::Deflated(bytes) => {
-                let bad = |why: String| crate::model::ModelError(format!("{name}: {why}"));
-                let raw = miniz_oxide::inflate::decompress_to_vec(bytes)
-                    .map_err(|e| bad(format!("embedded model does not inflate: {e}")))?;
-                let text = String::from_utf8(raw)
-                    .map_err(|_| bad("embedded model is not UTF-8".to_string()))?;
-                Ok(Cow::Owned(text))
-            }
-        }
-    }
 }
 
 impl Service {
@@ -654,41 +621,17 @@ impl LazyService {
     pub const fn new(name: &'static str, model: &'static str, rules: &'static str) -> Self {
         LazyService {
             name,
-            model: Source::Text(model),
-            rules: Source::Text(rules),
-            built: std::sync::OnceLock::new(),
-        }
-    }
-
-    /// A service whose model and rule set are embedded as raw DEFLATE streams (RFC 1951, as
-    /// `miniz_oxide::deflate::compress_to_vec` writes them) of the same JSON [`new`] takes.
-    ///
-    /// [`new`]: LazyService::new
-    pub const fn deflated(name: &'static str, model: &'static [u8], rules: &'static [u8]) -> Self {
-        LazyService {
-            name,
-            model: Source::Deflated(model),
-            rules: Source::Deflated(rules),
+            model,
+            rules,
             built: std::sync::OnceLock::new(),
         }
     }
 
     /// The service, read from its model on first use.
     pub fn get(&self) -> &'static Service {
-        self.built
-            .get_or_init(|| self.build().unwrap_or(&UNREADABLE))
-    }
-
-    fn build(&self) -> Result<&'static Service, crate::model::ModelError> {
-        let model = self.model.text(self.name)?;
-        // The service keeps the rule set's text (read when an endpoint is first resolved), so an
-        // inflated one lives for the rest of the program, like embedded text; the model's is
-        // parsed into a tree and dropped.
-        let rules = match self.rules.text(self.name)? {
-            Cow::Borrowed(text) => text,
-            Cow::Owned(text) => Box::leak(text.into_boxed_str()),
-        };
-        crate::model::build(self.name, &model, rules)
+        self.built.get_or_init(|| {
+            crate::model::build(self.name, self.model, self.rules).unwrap_or(&UNREADABLE)
+        })
     }
 
     /// The operation `name` (generated inputs name theirs).

@@ -2,9 +2,8 @@
 //! endpoint rules of their generated crates.
 //!
 //! `rboto` cannot depend on `rboto-sts` (which depends on `rboto`), so it embeds the same
-//! `model.json` and `endpoint-rule-set.json` those crates embed, DEFLATE-compressed in
-//! `models/` (87 KB of JSON in 11 KB; a test checks they still match the generated crates' and
-//! rewrites them with `RBOTO_BLESS_MODELS=1`), and reads them with the same model reader. A provider's call therefore resolves its endpoint like any generated client:
+//! `model.json` and `endpoint-rule-set.json` those crates embed and reads them with the same
+//! model reader. A provider's call therefore resolves its endpoint like any generated client:
 //! `sts.cn-north-1.amazonaws.com.cn` in China, `sts-fips.…` with FIPS, dual-stack hosts, and
 //! the caller's configured endpoint URLs (`AWS_ENDPOINT_URL_STS`, `[services]` sections).
 //!
@@ -19,25 +18,25 @@ use crate::schema::{LazyService, Operation, Service, Shape};
 use crate::value::Value;
 use std::sync::Arc;
 
-pub(crate) static STS: LazyService = LazyService::deflated(
+pub(crate) static STS: LazyService = LazyService::new(
     "sts",
-    include_bytes!("models/sts.model.json.deflate"),
-    include_bytes!("models/sts.endpoint-rule-set.json.deflate"),
+    include_str!("../../../sdk/sts/model.json"),
+    include_str!("../../../sdk/sts/endpoint-rule-set.json"),
 );
-pub(crate) static SSO: LazyService = LazyService::deflated(
+pub(crate) static SSO: LazyService = LazyService::new(
     "sso",
-    include_bytes!("models/sso.model.json.deflate"),
-    include_bytes!("models/sso.endpoint-rule-set.json.deflate"),
+    include_str!("../../../sdk/sso/model.json"),
+    include_str!("../../../sdk/sso/endpoint-rule-set.json"),
 );
-pub(crate) static SIGNIN: LazyService = LazyService::deflated(
+pub(crate) static SIGNIN: LazyService = LazyService::new(
     "signin",
-    include_bytes!("models/signin.model.json.deflate"),
-    include_bytes!("models/signin.endpoint-rule-set.json.deflate"),
+    include_str!("../../../sdk/signin/model.json"),
+    include_str!("../../../sdk/signin/endpoint-rule-set.json"),
 );
-pub(crate) static SSO_OIDC: LazyService = LazyService::deflated(
+pub(crate) static SSO_OIDC: LazyService = LazyService::new(
     "sso-oidc",
-    include_bytes!("models/sso-oidc.model.json.deflate"),
-    include_bytes!("models/sso-oidc.endpoint-rule-set.json.deflate"),
+    include_str!("../../../sdk/sso-oidc/model.json"),
+    include_str!("../../../sdk/sso-oidc/endpoint-rule-set.json"),
 );
 
 /// A client for `service` with the caller's settings — FIPS, dual-stack, configured endpoint
@@ -142,60 +141,5 @@ impl Fields {
         let shape = self.shape.members()[i].target();
         let value = self.slots.get_mut(i)?.take()?;
         Some(Fields::of(shape, value))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::PathBuf;
-
-    /// The compressed copies in `models/` inflate to exactly the generated crates' JSON, so a
-    /// regenerated model cannot silently leave the providers on an old one. After a
-    /// regeneration, `RBOTO_BLESS_MODELS=1 cargo test -p rboto --lib embedded_models` rewrites them.
-    #[test]
-    fn embedded_models_match_the_generated_crates() {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let bless = std::env::var_os("RBOTO_BLESS_MODELS").is_some();
-        let mut stale = Vec::new();
-        for service in ["sts", "sso", "signin", "sso-oidc"] {
-            for file in ["model.json", "endpoint-rule-set.json"] {
-                let source = root.join("../sdk").join(service).join(file);
-                let json = std::fs::read(&source).unwrap();
-                let copy = root
-                    .join("src/credentials/models")
-                    .join(format!("{service}.{file}.deflate"));
-                let embedded = std::fs::read(&copy).unwrap_or_default();
-                if miniz_oxide::inflate::decompress_to_vec(&embedded).ok() == Some(json.clone()) {
-                    continue;
-                }
-                if bless {
-                    let packed = miniz_oxide::deflate::compress_to_vec(&json, 10);
-                    std::fs::write(&copy, packed).unwrap();
-                } else {
-                    stale.push(copy.display().to_string());
-                }
-            }
-        }
-        assert!(
-            stale.is_empty(),
-            "stale embedded models (rerun with RBOTO_BLESS_MODELS=1): {stale:?}"
-        );
-    }
-
-    /// Each embedded service reads, with the operations its providers call.
-    #[test]
-    fn embedded_services_read() {
-        for (service, operation) in [
-            (&STS, "AssumeRoleWithWebIdentity"),
-            (&SSO, "GetRoleCredentials"),
-            (&SIGNIN, "CreateOAuth2Token"),
-            (&SSO_OIDC, "CreateToken"),
-        ] {
-            let read = service.get();
-            assert!(!read.operations.is_empty(), "{} did not read", read.name);
-            assert!(read.operation(operation).is_some(), "{operation}");
-            assert!(!read.endpoint_rules.is_empty(), "{} rules", read.name);
-        }
     }
 }
