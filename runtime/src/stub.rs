@@ -33,6 +33,7 @@
 
 use crate::client::OperationInput;
 use crate::error::{Error, ErrorKind, RawModeled, ServiceError};
+use crate::protocol::json::de::json_type;
 use crate::response::ResponseMetadata;
 use crate::schema::{
     Kind, Member, Operation, Service, Shape, EVENT_STREAM, JSON_VALUE, SHAPE_SENSITIVE,
@@ -576,17 +577,6 @@ const MAX_DEPTH: usize = 64;
 
 fn join(path: &str, name: &str) -> String {
     format!("{path}.{name}")
-}
-
-fn json_type(j: &Json) -> &'static str {
-    match j {
-        Json::Null => "null",
-        Json::Bool(_) => "boolean",
-        Json::Number(_) => "number",
-        Json::String(_) => "string",
-        Json::Array(_) => "array",
-        Json::Object(_) => "object",
-    }
 }
 
 fn is_document(shape: &'static Shape, member: Option<&'static Member>) -> bool {

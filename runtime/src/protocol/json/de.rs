@@ -404,7 +404,8 @@ impl<'de> Visitor<'de> for MemberKey {
     }
 }
 
-fn json_type(j: &Json) -> &'static str {
+/// The JSON type of a value, as messages about a mismatch name it.
+pub(crate) fn json_type(j: &Json) -> &'static str {
     match j {
         Json::Null => "null",
         Json::Bool(_) => "boolean",
