@@ -9,7 +9,7 @@
 
 use crate::payloads::OBJECT_SIZE;
 use rboto::sigv4::{sign, SignableBody, SignableRequest, SigningParams, SigningSettings};
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -184,17 +184,8 @@ pub fn run(url: &str, n: usize, which: &str) -> Result<(), String> {
             if which != "all" && which != *kind {
                 continue;
             }
-            let (mut wall, mut cpu) = (Vec::with_capacity(n), Vec::with_capacity(n));
-            for _ in 0..n {
-                let (start, cpu_start) = (Instant::now(), crate::cpu_ns());
-                client.exchange(request).await?;
-                cpu.push((crate::cpu_ns() - cpu_start) as f64);
-                wall.push(start.elapsed().as_nanos() as f64);
-            }
-            if n > 0 {
-                crate::result(&format!("bare.{kind}.wall_ns"), crate::median(wall));
-                crate::result(&format!("bare.{kind}.cpu_ns"), crate::median(cpu));
-            }
+            let key = format!("bare.{kind}");
+            crate::time_each(&key, n, async || client.exchange(request).await).await?;
         }
         Ok(())
     })

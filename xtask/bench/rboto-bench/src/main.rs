@@ -125,6 +125,27 @@ pub fn mark() {
     std::hint::black_box(std::os::unix::process::parent_id());
 }
 
+/// Times `n` sequential calls of `one` and prints the medians per call as `<key>.wall_ns` and
+/// `<key>.cpu_ns` (nothing when `n` is 0, the callgrind baseline run).
+pub async fn time_each(
+    key: &str,
+    n: usize,
+    mut one: impl AsyncFnMut() -> Result<(), String>,
+) -> Result<(), String> {
+    let (mut wall, mut cpu) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for _ in 0..n {
+        let (start, cpu_start) = (std::time::Instant::now(), cpu_ns());
+        one().await?;
+        cpu.push((cpu_ns() - cpu_start) as f64);
+        wall.push(start.elapsed().as_nanos() as f64);
+    }
+    if n > 0 {
+        result(&format!("{key}.wall_ns"), median(wall));
+        result(&format!("{key}.cpu_ns"), median(cpu));
+    }
+    Ok(())
+}
+
 /// One figure for the xtask.
 pub fn result(key: &str, value: f64) {
     println!("RESULT {key} {value:.1}");

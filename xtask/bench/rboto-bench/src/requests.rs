@@ -266,17 +266,7 @@ pub fn run(url: &str, n: usize, which: &str, set: &str) -> Result<(), String> {
         }
         for kind in kinds.iter().filter(|k| which == "all" || which == **k) {
             crate::mark();
-            let (mut wall, mut cpu) = (Vec::with_capacity(n), Vec::with_capacity(n));
-            for _ in 0..n {
-                let (start, cpu_start) = (Instant::now(), crate::cpu_ns());
-                c.one(kind).await?;
-                cpu.push((crate::cpu_ns() - cpu_start) as f64);
-                wall.push(start.elapsed().as_nanos() as f64);
-            }
-            if n > 0 {
-                crate::result(&format!("req.{kind}.wall_ns"), crate::median(wall));
-                crate::result(&format!("req.{kind}.cpu_ns"), crate::median(cpu));
-            }
+            crate::time_each(&format!("req.{kind}"), n, async || c.one(kind).await).await?;
         }
         crate::mark();
         Ok(())
