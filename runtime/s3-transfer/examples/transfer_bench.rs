@@ -138,15 +138,20 @@ fn run_sink() -> Result<ExitCode, String> {
 
 /// User + system CPU time of this process so far, in seconds (`/proc/self/stat`).
 fn cpu_seconds() -> Result<f64, String> {
-    let stat = std::fs::read_to_string("/proc/self/stat").map_err(|e| e.to_string())?;
+    process_cpu_seconds("self")
+}
+
+/// User + system CPU time of process `pid` so far, in seconds (`/proc/<pid>/stat`).
+fn process_cpu_seconds(pid: &str) -> Result<f64, String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|e| e.to_string())?;
     // The fields after the command name, which is in parentheses and may hold spaces.
-    let after = &stat[stat.rfind(')').ok_or("unreadable /proc/self/stat")? + 2..];
+    let after = &stat[stat.rfind(')').ok_or("unreadable /proc/<pid>/stat")? + 2..];
     let fields: Vec<&str> = after.split_whitespace().collect();
     let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
     // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
     let (user, system) = ticks(11)
         .zip(ticks(12))
-        .ok_or("unreadable /proc/self/stat")?;
+        .ok_or("unreadable /proc/<pid>/stat")?;
     // Clock ticks per second: 100 on Linux (USER_HZ), whatever the kernel's own rate.
     Ok((user + system) / 100.0)
 }
@@ -468,6 +473,10 @@ struct Measured {
     reports: u64,
     /// User + system CPU seconds of the step's process during the transfer.
     cpu: f64,
+    /// The sink's CPU seconds during the step (its process's start and end included). On
+    /// loopback a receiver that opens its window also runs the sender's pending transmits,
+    /// so a sender faster than the sink adds to the sink's CPU.
+    sink_cpu: f64,
 }
 
 fn orchestrate(plain: bool) -> Result<ExitCode, String> {
@@ -515,12 +524,16 @@ fn orchestrate(plain: bool) -> Result<ExitCode, String> {
             ("raw-down", false, None),
         ]);
     }
+    let sink_pid = sink.id().to_string();
     let outcome = (|| {
         generate(&up)?;
         let mut measured = Vec::new();
         for &(step, https, file) in &steps {
             let port = if https { &https_port } else { &http_port };
-            measured.push(step_process(&exe, step, https, port, file)?);
+            let sink_before = process_cpu_seconds(&sink_pid)?;
+            let mut m = step_process(&exe, step, https, port, file)?;
+            m.sink_cpu = process_cpu_seconds(&sink_pid)? - sink_before;
+            measured.push(m);
             if step == "download-file" {
                 // Checked and removed at once: its dirty pages would otherwise be written back
                 // while the bare client writes its own file, and slow that.
@@ -613,6 +626,16 @@ fn orchestrate(plain: bool) -> Result<ExitCode, String> {
          {:.2} s; bare client: up {:.2} s, down {:.2} s, down into a file {:.2} s",
         up.cpu, down.cpu, down_file.cpu, raw_up.cpu, raw_down.cpu, raw_down_file.cpu
     );
+    println!(
+        "sink CPU during each: upload {:.2} s, download {:.2} s, download to a file {:.2} s; \
+         bare client: up {:.2} s, down {:.2} s, down into a file {:.2} s",
+        up.sink_cpu,
+        down.sink_cpu,
+        down_file.sink_cpu,
+        raw_up.sink_cpu,
+        raw_down.sink_cpu,
+        raw_down_file.sink_cpu
+    );
     if plain {
         let (pu, pd) = (get("raw-up", false), get("raw-down", false));
         let hashed = get("raw-up-hashed", false);
@@ -696,6 +719,7 @@ fn step_process(
         before: f[3] as u64,
         reports: f[4] as u64,
         cpu: f[5],
+        sink_cpu: 0.0,
     })
 }
 
