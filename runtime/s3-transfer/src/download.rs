@@ -225,6 +225,10 @@ async fn write_in_order(
 ) -> Result<(), TransferError> {
     let io = |e| TransferError::io(None, e);
     let mut waiting: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+    // Buffers of parts already written, reused for the next ones: a fresh part-sized buffer
+    // each time, allocated on one worker thread and freed on another, left the allocator
+    // holding far more than the live parts (a peak RSS of 148 MiB for 80 MiB of parts).
+    let mut free: Vec<Vec<u8>> = Vec::with_capacity(max);
     let (mut next_fetch, mut next_write) = (0usize, 0usize);
     while next_write < pieces.len() {
         // In flight plus waiting never exceeds `max`: memory stays at `max` parts.
@@ -235,9 +239,12 @@ async fn write_in_order(
                 next_fetch,
                 pieces[next_fetch],
             );
+            let mut buf = free.pop().unwrap_or_default();
             tasks.spawn(async move {
                 let len = range.map_or(size, |(_, len)| len);
-                let sink = Sink::Memory(Vec::with_capacity(len as usize));
+                buf.clear();
+                buf.reserve_exact(len as usize);
+                let sink = Sink::Memory(buf);
                 match get_range(&object, i as u32 + 1, range, len, sink, &tracker).await? {
                     Sink::Memory(data) => Ok((i, data)),
                     Sink::File { .. } => unreachable!("a memory sink stays one"),
@@ -259,6 +266,7 @@ async fn write_in_order(
                 _ = cancel::wait(cancel) => return Err(TransferError::cancelled()),
                 r = writer.write_all(&data) => r.map_err(io)?,
             }
+            free.push(data);
             next_write += 1;
         }
     }

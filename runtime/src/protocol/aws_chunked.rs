@@ -19,14 +19,22 @@ use std::task::{Context, Poll};
 /// botocore's `AwsChunkedWrapper._DEFAULT_CHUNK_SIZE`.
 const CHUNK_SIZE: usize = 1024 * 1024;
 
+/// A full chunk's length line, `CHUNK_SIZE` in hex: written first into the buffer a chunk is
+/// gathered in, so a full chunk leaves as it was gathered (each byte copied once, not again
+/// into a framed copy: a tenth of a 1 GiB upload's CPU over TLS).
+const FULL_HEAD: &[u8] = b"100000\r\n";
+
 /// A body sent `aws-chunked`, its checksum in the trailer.
 pub(crate) struct AwsChunked {
     inner: Body,
     algorithm: Algorithm,
     /// The running digest; `None` once the trailer has been sent.
     hasher: Option<Hasher>,
-    /// Bytes read (and hashed) but not yet sent in a chunk.
+    /// The chunk being gathered: `FULL_HEAD`, then bytes read (and hashed) but not yet sent;
+    /// empty between chunks.
     pending: BytesMut,
+    /// The rest of a frame (hashed) past the chunk being gathered, for the next ones.
+    carry: Bytes,
     /// The wrapped body has ended.
     drained: bool,
 }
@@ -38,6 +46,7 @@ impl AwsChunked {
             algorithm,
             hasher: Some(Hasher::new(algorithm)),
             pending: BytesMut::new(),
+            carry: Bytes::new(),
             drained: false,
         }
     }
@@ -64,14 +73,26 @@ impl AwsChunked {
             let Some(hasher) = self.hasher.as_mut() else {
                 return Poll::Ready(None);
             };
-            if self.pending.len() >= CHUNK_SIZE {
-                let data = self.pending.split_to(CHUNK_SIZE);
-                return Poll::Ready(Some(Ok(Frame::data(chunk(&data)))));
+            let full = FULL_HEAD.len() + CHUNK_SIZE;
+            if !self.carry.is_empty() {
+                if self.pending.is_empty() {
+                    self.pending.reserve(full + 2);
+                    self.pending.put_slice(FULL_HEAD);
+                }
+                let n = (full - self.pending.len()).min(self.carry.len());
+                self.pending.put_slice(&self.carry.split_to(n));
+            }
+            if self.pending.len() == full {
+                self.pending.put_slice(b"\r\n");
+                let data = self.pending.split().freeze();
+                return Poll::Ready(Some(Ok(Frame::data(data))));
             }
             if self.drained {
-                if !self.pending.is_empty() {
-                    let data = self.pending.split();
-                    return Poll::Ready(Some(Ok(Frame::data(chunk(&data)))));
+                if self.pending.len() > FULL_HEAD.len() {
+                    // The last chunk is short: its length line differs, so it is framed anew.
+                    let data = chunk(&self.pending[FULL_HEAD.len()..]);
+                    self.pending.clear();
+                    return Poll::Ready(Some(Ok(Frame::data(data))));
                 }
                 let digest = self.hasher.take().map(Hasher::finish).unwrap_or_default();
                 let trailer = format!(
@@ -88,7 +109,8 @@ impl AwsChunked {
                     // A wrapped body's own trailers have no place in this encoding.
                     if let Ok(data) = frame.into_data() {
                         hasher.update(&data);
-                        self.pending.extend_from_slice(&data);
+                        // Taken in above, before the next frame is asked for: `carry` is empty.
+                        self.carry = data;
                     }
                 }
                 Poll::Ready(None) => self.drained = true,
@@ -126,12 +148,20 @@ mod tests {
         assert_eq!(String::from_utf8(got).unwrap(), want);
     }
 
+    #[test]
+    fn the_full_chunk_head_is_the_chunk_size() {
+        assert_eq!(FULL_HEAD, format!("{CHUNK_SIZE:x}\r\n").as_bytes());
+    }
+
     #[tokio::test]
     async fn every_chunk_but_the_last_is_one_mib() {
-        let frame = vec![7u8; 700_000];
-        let body = Body::from_chunks([frame.clone(), frame.clone(), frame]);
+        let frames: Vec<Vec<u8>> = (0..3u32)
+            .map(|f| (0..700_000u32).map(|i| (i * 7 + f * 13) as u8).collect())
+            .collect();
+        let all = frames.concat();
+        let body = Body::from_chunks(frames);
         let got = encode(body, Algorithm::Crc32).await;
-        let mut sizes = Vec::new();
+        let (mut sizes, mut data) = (Vec::new(), Vec::new());
         let mut rest = &got[..];
         loop {
             let eol = rest.windows(2).position(|w| w == b"\r\n").unwrap();
@@ -139,11 +169,20 @@ mod tests {
                 usize::from_str_radix(std::str::from_utf8(&rest[..eol]).unwrap(), 16).unwrap();
             sizes.push(size);
             if size == 0 {
+                rest = &rest[eol + 2..];
                 break;
             }
+            data.extend_from_slice(&rest[eol + 2..eol + 2 + size]);
+            assert_eq!(&rest[eol + 2 + size..eol + 4 + size], b"\r\n");
             rest = &rest[eol + 2 + size + 2..];
         }
         assert_eq!(sizes, [1 << 20, 1 << 20, 2_100_000 - (2 << 20), 0]);
+        assert!(data == all, "the chunks hold the body's bytes in order");
+        let crc = Algorithm::Crc32.digest_base64(&all);
+        assert_eq!(
+            rest,
+            format!("x-amz-checksum-crc32:{crc}\r\n\r\n").as_bytes()
+        );
     }
 
     #[tokio::test]

@@ -1,12 +1,16 @@
-//! A loopback S3 sink: just enough of S3's REST API for managed transfers, over plain
-//! HTTP/1.1 on tokio, holding nothing but a 256 KiB buffer per connection. Every object is
+//! A loopback S3 sink: just enough of S3's REST API for managed transfers, over HTTP/1.1 on
+//! tokio, plain or in TLS, holding nothing but a 256 KiB buffer per connection. Every object is
 //! [`pattern`] bytes of a fixed size: uploads are checked against it as they stream in (a
-//! part at `(part number - 1) × part size`) and downloads are generated from it.
+//! part at `(part number - 1) × part size`) and downloads are generated from it. Upload bodies
+//! may come `Transfer-Encoding: chunked` and `Content-Encoding: aws-chunked` (rboto over
+//! HTTPS, as botocore: the CRC32 in the trailer, no SHA-256 of the payload).
 
+use super::chunked::Dechunker;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 
 /// How much of a body is read or written at once.
 pub const CHUNK: usize = 256 * 1024;
@@ -65,19 +69,34 @@ pub struct Stats {
     pub bytes_in: AtomicU64,
     pub bytes_out: AtomicU64,
     pub mismatches: AtomicU64,
+    /// Upload bodies that came aws-chunked with a checksum trailer.
+    pub trailers: AtomicU64,
 }
 
-/// Serves on `listener` until the process ends. `size` is every object's size; `part_size`
-/// places uploaded parts.
-pub async fn serve(listener: TcpListener, size: u64, part_size: u64, stats: Arc<Stats>) {
+/// Serves on `listener` until the process ends, in TLS when `tls` is given. `size` is every
+/// object's size; `part_size` places uploaded parts.
+pub async fn serve(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    size: u64,
+    part_size: u64,
+    stats: Arc<Stats>,
+) {
     loop {
         let Ok((sock, _)) = listener.accept().await else {
             continue;
         };
         let _ = sock.set_nodelay(true);
-        let stats = stats.clone();
+        let (stats, tls) = (stats.clone(), tls.clone());
         tokio::spawn(async move {
-            if let Err(e) = connection(sock, size, part_size, &stats).await {
+            let result = match tls {
+                Some(tls) => match tls.accept(sock).await {
+                    Ok(sock) => connection(sock, size, part_size, &stats).await,
+                    Err(e) => Err(e),
+                },
+                None => connection(sock, size, part_size, &stats).await,
+            };
+            if let Err(e) = result {
                 if e.kind() != std::io::ErrorKind::UnexpectedEof {
                     eprintln!("sink: connection error: {e}");
                 }
@@ -108,7 +127,7 @@ impl Head {
     }
 }
 
-async fn read_head(r: &mut BufReader<TcpStream>) -> std::io::Result<Option<Head>> {
+async fn read_head<S: AsyncRead + Unpin>(r: &mut BufReader<S>) -> std::io::Result<Option<Head>> {
     let mut line = String::new();
     if r.read_line(&mut line).await? == 0 {
         return Ok(None);
@@ -147,8 +166,29 @@ async fn read_head(r: &mut BufReader<TcpStream>) -> std::io::Result<Option<Head>
     }))
 }
 
-async fn connection(
-    sock: TcpStream,
+/// Where an upload body's bytes go: checked against the object at their offset, or (not
+/// object data) kept, up to 1 MiB.
+struct BodyCheck {
+    offset: Option<u64>,
+    seen: u64,
+    good: bool,
+    small: Vec<u8>,
+    scratch: Vec<u8>,
+}
+
+impl BodyCheck {
+    fn take(&mut self, data: &[u8]) {
+        match self.offset {
+            Some(at) => self.good &= pattern::matches(at + self.seen, data, &mut self.scratch),
+            None if self.small.len() < 1 << 20 => self.small.extend_from_slice(data),
+            None => {}
+        }
+        self.seen += data.len() as u64;
+    }
+}
+
+async fn connection<S: AsyncRead + AsyncWrite + Unpin>(
+    sock: S,
     size: u64,
     part_size: u64,
     stats: &Stats,
@@ -164,39 +204,86 @@ async fn connection(
             r.get_mut()
                 .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
                 .await?;
+            r.get_mut().flush().await?;
         }
-        if head
-            .header("transfer-encoding")
-            .is_some_and(|v| v.contains("chunked"))
-        {
-            respond(&mut r, "501 Not Implemented", &[], b"chunked bodies").await?;
-            return Ok(());
-        }
-        let len: u64 = head
-            .header("content-length")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
         // Where an uploaded body sits in the object (None: not object data).
         let offset = match (head.method.as_str(), head.query("partNumber")) {
             ("PUT", Some(n)) => n.parse::<u64>().ok().map(|n| (n - 1) * part_size),
             ("PUT", None) => Some(0),
             _ => None,
         };
-        let mut good = true;
-        let mut small = Vec::new();
-        let mut left = len;
-        while left > 0 {
-            let n = (left as usize).min(CHUNK);
-            r.read_exact(&mut buf[..n]).await?;
-            match offset {
-                Some(at) => good &= pattern::matches(at + (len - left), &buf[..n], &mut scratch),
-                None if small.len() < 1 << 20 => small.extend_from_slice(&buf[..n]),
-                None => {}
+        let mut check = BodyCheck {
+            offset,
+            seen: 0,
+            good: true,
+            small: Vec::new(),
+            scratch: std::mem::take(&mut scratch),
+        };
+        let mut aws = head
+            .header("content-encoding")
+            .is_some_and(|v| v.contains("aws-chunked"))
+            .then(Dechunker::new);
+        let mut framing_error = None;
+        // The body as it came off the wire (before either chunked decoding), to `check`.
+        let mut deliver = |data: &[u8]| match aws.as_mut() {
+            Some(aws) => {
+                if let Err(e) = aws.feed(data, &mut |d| check.take(d)) {
+                    framing_error.get_or_insert(e);
+                }
             }
-            left -= n as u64;
+            None => check.take(data),
+        };
+        let mut wire = 0u64;
+        if head
+            .header("transfer-encoding")
+            .is_some_and(|v| v.contains("chunked"))
+        {
+            let mut http = Dechunker::new();
+            while !http.is_done() {
+                let data = r.fill_buf().await?;
+                if data.is_empty() {
+                    return Err(std::io::ErrorKind::UnexpectedEof.into());
+                }
+                let used = http
+                    .feed(data, &mut deliver)
+                    .map_err(std::io::Error::other)?;
+                r.consume(used);
+                wire += used as u64;
+            }
+        } else {
+            let len: u64 = head
+                .header("content-length")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let mut left = len;
+            while left > 0 {
+                let n = (left as usize).min(CHUNK);
+                r.read_exact(&mut buf[..n]).await?;
+                deliver(&buf[..n]);
+                left -= n as u64;
+            }
+            wire = len;
         }
-        stats.bytes_in.fetch_add(len, Ordering::Relaxed);
-        if !good {
+        stats.bytes_in.fetch_add(wire, Ordering::Relaxed);
+        // The checksum an aws-chunked body's trailer carries, echoed as S3 does.
+        let trailer_crc = aws.as_ref().and_then(|a| {
+            a.trailers
+                .iter()
+                .find_map(|t| t.strip_prefix("x-amz-checksum-crc32:"))
+                .map(str::to_string)
+        });
+        if trailer_crc.is_some() {
+            stats.trailers.fetch_add(1, Ordering::Relaxed);
+        }
+        let framing_bad = framing_error.is_some() || aws.as_ref().is_some_and(|a| !a.is_done());
+        let BodyCheck {
+            good,
+            small,
+            scratch: s,
+            ..
+        } = check;
+        scratch = s;
+        if !good || framing_bad {
             stats.mismatches.fetch_add(1, Ordering::Relaxed);
             let body =
                 b"<Error><Code>BadDigest</Code><Message>not the expected bytes</Message></Error>";
@@ -223,8 +310,10 @@ async fn connection(
             }
             "PUT" => {
                 let mut extra = vec![("ETag", ETAG.to_string())];
-                if let Some(crc) = head.header("x-amz-checksum-crc32") {
-                    extra.push(("x-amz-checksum-crc32", crc.to_string()));
+                if let Some(crc) = head.header("x-amz-checksum-crc32").map(str::to_string) {
+                    extra.push(("x-amz-checksum-crc32", crc));
+                } else if let Some(crc) = trailer_crc {
+                    extra.push(("x-amz-checksum-crc32", crc));
                 }
                 respond(&mut r, "200 OK", &extra, b"").await?;
             }
@@ -235,6 +324,7 @@ async fn connection(
                      Accept-Ranges: bytes\r\n\r\n"
                 );
                 r.get_mut().write_all(head.as_bytes()).await?;
+                r.get_mut().flush().await?;
             }
             "GET" => {
                 let range = head.header("range").and_then(parse_range);
@@ -257,6 +347,7 @@ async fn connection(
                     sock.write_all(&buf[..n]).await?;
                     at += n as u64;
                 }
+                sock.flush().await?;
                 stats.bytes_out.fetch_add(count, Ordering::Relaxed);
             }
             _ => respond(&mut r, "405 Method Not Allowed", &[], b"").await?,
@@ -271,8 +362,8 @@ fn parse_range(v: &str) -> Option<(u64, u64)> {
     Some((a.parse().ok()?, b.parse().ok()?))
 }
 
-async fn respond(
-    r: &mut BufReader<TcpStream>,
+async fn respond<S: AsyncWrite + AsyncRead + Unpin>(
+    r: &mut BufReader<S>,
     status: &str,
     headers: &[(&str, String)],
     body: &[u8],
@@ -284,5 +375,8 @@ async fn respond(
     out.push_str("\r\n");
     let mut bytes = out.into_bytes();
     bytes.extend_from_slice(body);
-    r.get_mut().write_all(&bytes).await
+    let sock = r.get_mut();
+    sock.write_all(&bytes).await?;
+    // TLS holds what it has not sent yet until flushed.
+    sock.flush().await
 }
