@@ -47,6 +47,15 @@ impl Str {
             Repr::Owned(s) => s,
         }
     }
+
+    /// The text, when it is a slice of a `'static` document (see [`Json::parse_static`]).
+    #[inline]
+    pub fn as_static(&self) -> Option<&'static str> {
+        match self.0 {
+            Repr::Static(s) => Some(s),
+            Repr::Owned(_) => None,
+        }
+    }
 }
 
 impl Deref for Str {
