@@ -630,7 +630,7 @@ impl LazyService {
     /// The service, read from its model on first use.
     pub fn get(&self) -> &'static Service {
         self.built.get_or_init(|| {
-            crate::model::build(self.name, self.model, self.rules).unwrap_or(&UNREADABLE)
+            crate::model::build_static(self.name, self.model, self.rules).unwrap_or(&UNREADABLE)
         })
     }
 

@@ -10,7 +10,7 @@ pub use rboto_model::json;
 
 use crate::customizations;
 use crate::schema::*;
-use json::Json;
+use json::{Json, Str};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -57,6 +57,41 @@ pub fn build(
     build_leaked(name, leak(doc), rules)
 }
 
+/// [`build`] for a model that lives for the rest of the program (a generated crate's embedded
+/// `model.json`). The schema's names are borrowed from `model` itself (the parse lends its
+/// unescaped strings), so the document tree is dropped once the schema is built: for EC2 that
+/// tree was megabytes kept for the program's life.
+pub fn build_static(
+    name: &'static str,
+    model: &'static str,
+    rules: &'static str,
+) -> Result<&'static Service, ModelError> {
+    let doc = Json::parse_static(model).map_err(|e| ModelError(format!("{name}: {e}")))?;
+    Builder::new(name, &doc, Texts { keep: lend }).service(rules)
+}
+
+/// How the schema gets `'static` strings out of the document it is built from.
+#[derive(Clone, Copy)]
+struct Texts<'a> {
+    keep: fn(&'a Str) -> &'static str,
+}
+
+impl<'a> Texts<'a> {
+    fn str(self, v: &'a Json) -> Option<&'static str> {
+        match v {
+            Json::String(s) => Some((self.keep)(s)),
+            _ => None,
+        }
+    }
+}
+
+/// A string of a document parsed by [`Json::parse_static`]: the slice of the model text it
+/// was read from, or (only for a string with escapes, which models hardly have) a leaked copy.
+fn lend(s: &Str) -> &'static str {
+    s.as_static()
+        .unwrap_or_else(|| Box::leak(s.as_str().to_owned().into_boxed_str()))
+}
+
 /// [`build`] from a parsed document that lives for the rest of the program (one a caller has
 /// merged overlays into and keeps for its documentation, as the dynamic client does).
 pub fn build_leaked(
@@ -64,29 +99,31 @@ pub fn build_leaked(
     doc: &'static Json,
     rules: &'static str,
 ) -> Result<&'static Service, ModelError> {
-    Builder::new(name, doc).service(rules)
+    // The document is kept, so its strings are lent as they are.
+    Builder::new(name, doc, Texts { keep: Str::as_str }).service(rules)
 }
 
-struct Builder {
+struct Builder<'a> {
     name: &'static str,
-    doc: &'static Json,
-    shapes: &'static [(String, Json)],
-    index: HashMap<&'static str, usize>,
+    doc: &'a Json,
+    texts: Texts<'a>,
+    shapes: &'a [(Str, Json)],
+    index: HashMap<&'a str, usize>,
     cells: &'static [OnceLock<Shape>],
     /// The first operation whose input is the shape, by shape index.
-    input_refs: HashMap<usize, &'static Json>,
+    input_refs: HashMap<usize, &'a Json>,
 }
 
-impl Builder {
-    fn new(name: &'static str, doc: &'static Json) -> Builder {
+impl<'a> Builder<'a> {
+    fn new(name: &'static str, doc: &'a Json, texts: Texts<'a>) -> Builder<'a> {
         let shapes = doc.get("shapes").members();
-        let index: HashMap<&'static str, usize> = shapes
+        let index: HashMap<&'a str, usize> = shapes
             .iter()
             .enumerate()
             .map(|(i, (n, _))| (n.as_str(), i))
             .collect();
         let cells = leak_slice((0..shapes.len()).map(|_| OnceLock::new()).collect());
-        let mut input_refs = HashMap::new();
+        let mut input_refs: HashMap<usize, &'a Json> = HashMap::new();
         for (_, op) in doc.get("operations").members() {
             let input = op.get("input");
             if let Some(&i) = input.get("shape").as_str().and_then(|s| index.get(s)) {
@@ -96,6 +133,7 @@ impl Builder {
         Builder {
             name,
             doc,
+            texts,
             shapes,
             index,
             cells,
@@ -119,13 +157,18 @@ impl Builder {
         })
     }
 
+    /// A string value of the document, for the program's life.
+    fn str(&self, v: &'a Json) -> Option<&'static str> {
+        self.texts.str(v)
+    }
+
     fn service(self, rules: &'static str) -> Result<&'static Service, ModelError> {
         for (i, (name, json)) in self.shapes.iter().enumerate() {
-            let shape = self.shape(i, name, json)?;
+            let shape = self.shape(i, (self.texts.keep)(name), json)?;
             let _ = self.cells[i].set(shape);
         }
         let meta = self.doc.get("metadata");
-        let meta_str = |k: &str| meta.get(k).as_str();
+        let meta_str = |k: &str| self.str(meta.get(k));
         let mut exceptions = vec![false; self.shapes.len()];
         for (i, (_, json)) in self.shapes.iter().enumerate() {
             exceptions[i] = json.get("exception").is_true();
@@ -141,7 +184,7 @@ impl Builder {
         let error_indices: Vec<usize> = (0..self.shapes.len()).filter(|&i| exceptions[i]).collect();
         let mut operations = Vec::with_capacity(ops_json.len());
         for (name, op) in ops_json {
-            operations.push(self.operation(name, op, &error_indices)?);
+            operations.push(self.operation((self.texts.keep)(name), op, &error_indices)?);
         }
         operations.sort_by(|a: &Operation, b| a.name.cmp(b.name));
         let errors: Vec<&'static Shape> = error_indices
@@ -167,7 +210,10 @@ impl Builder {
             .get("clientContextParams")
             .members()
             .iter()
-            .map(|(k, v)| (k.as_str(), v.get("type").as_str() == Some("boolean")))
+            .map(|(k, v)| {
+                let boolean = v.get("type").as_str() == Some("boolean");
+                ((self.texts.keep)(k), boolean)
+            })
             .collect();
         Ok(leak(Service {
             name: self.name,
@@ -186,7 +232,7 @@ impl Builder {
                 meta.get("auth")
                     .items()
                     .iter()
-                    .filter_map(Json::as_str)
+                    .filter_map(|a| self.str(a))
                     .collect(),
             ),
             errors: leak_slice(errors),
@@ -196,12 +242,7 @@ impl Builder {
         }))
     }
 
-    fn shape(
-        &self,
-        i: usize,
-        name: &'static str,
-        json: &'static Json,
-    ) -> Result<Shape, ModelError> {
+    fn shape(&self, i: usize, name: &'static str, json: &'a Json) -> Result<Shape, ModelError> {
         let kind = match json.get("type").as_str().unwrap_or("string") {
             // botocore writes a union as a structure with `"union": true`.
             "structure" if json.get("union").is_true() => Kind::Union(self.members(json)?),
@@ -219,21 +260,21 @@ impl Builder {
             other => scalar_kind(other),
         };
         let mut shape = Shape::scalar(name, kind);
-        apply_shape_traits(&mut shape, json);
+        apply_shape_traits(&mut shape, json, self.texts);
         // botocore puts a rest-xml input's root element name and namespace on the operation's
         // `input` reference (Route53), not on the shape; the protocols read them from the shape.
         if let Some(input) = self.input_refs.get(&i) {
             if shape.location_name.is_none() {
-                shape.location_name = input.get("locationName").as_str();
+                shape.location_name = self.str(input.get("locationName"));
             }
             if shape.xml_namespace.is_none() {
-                shape.xml_namespace = xml_namespace(input.get("xmlNamespace"));
+                shape.xml_namespace = xml_namespace(input.get("xmlNamespace"), self.texts);
             }
         }
         Ok(shape)
     }
 
-    fn members(&self, json: &'static Json) -> Result<&'static [Member], ModelError> {
+    fn members(&self, json: &'a Json) -> Result<&'static [Member], ModelError> {
         let required = json.get("required").items();
         let payload = json.get("payload").as_str();
         let mut out = Vec::new();
@@ -245,7 +286,7 @@ impl Builder {
             if payload == Some(name.as_str()) {
                 flags = flags.union(PAYLOAD);
             }
-            out.push(self.member(name, m, flags)?);
+            out.push(self.member((self.texts.keep)(name), m, flags)?);
         }
         Ok(leak_slice(out))
     }
@@ -253,7 +294,7 @@ impl Builder {
     fn member(
         &self,
         name: &'static str,
-        m: &'static Json,
+        m: &'a Json,
         flags: MemberFlags,
     ) -> Result<Member, ModelError> {
         let target = m
@@ -270,7 +311,7 @@ impl Builder {
             Some("statusCode") => Location::StatusCode,
             _ => Location::Body,
         };
-        member.location_name = m.get("locationName").as_str();
+        member.location_name = self.str(m.get("locationName"));
         member.flags = flags;
         for (key, flag) in [
             ("flattened", FLATTENED),
@@ -288,22 +329,22 @@ impl Builder {
                 member.flags = member.flags.union(flag);
             }
         }
-        member.query_name = m.get("queryName").as_str();
-        member.xml_namespace = xml_namespace(m.get("xmlNamespace"));
+        member.query_name = self.str(m.get("queryName"));
+        member.xml_namespace = xml_namespace(m.get("xmlNamespace"), self.texts);
         member.timestamp_format = timestamp_format(m.get("timestampFormat"));
-        member.context_param = m.get("contextParam").get("name").as_str();
+        member.context_param = self.str(m.get("contextParam").get("name"));
         Ok(member)
     }
 
     fn operation(
         &self,
         name: &'static str,
-        json: &'static Json,
+        json: &'a Json,
         errors: &[usize],
     ) -> Result<Operation, ModelError> {
         let http = json.get("http");
-        let method = http.get("method").as_str().unwrap_or("POST");
-        let uri = http.get("requestUri").as_str().unwrap_or("/");
+        let method = self.str(http.get("method")).unwrap_or("POST");
+        let uri = self.str(http.get("requestUri")).unwrap_or("/");
         let service_id = self.doc.get("metadata").get("serviceId").as_str();
         let uri = customizations::s3::request_uri(service_id.unwrap_or_default(), uri);
         let shape_of = |key: &str| -> Result<&'static Shape, ModelError> {
@@ -328,7 +369,7 @@ impl Builder {
             .get("auth")
             .items()
             .iter()
-            .filter_map(Json::as_str)
+            .filter_map(|a| self.str(a))
             .collect();
         let authtype = json.get("authtype").as_str();
         for (set, flag) in [
@@ -362,21 +403,20 @@ impl Builder {
         {
             op.response_code = code;
         }
-        op.result_wrapper = json.get("output").get("resultWrapper").as_str();
-        op.host_prefix = json.get("endpoint").get("hostPrefix").as_str();
+        op.result_wrapper = self.str(json.get("output").get("resultWrapper"));
+        op.host_prefix = self.str(json.get("endpoint").get("hostPrefix"));
         op.auth = leak_slice(auth);
         if !checksum.is_null() {
             op.http_checksum = Some(leak(HttpChecksum {
-                request_algorithm_member: checksum.get("requestAlgorithmMember").as_str(),
-                request_validation_mode_member: checksum
-                    .get("requestValidationModeMember")
-                    .as_str(),
+                request_algorithm_member: self.str(checksum.get("requestAlgorithmMember")),
+                request_validation_mode_member: self
+                    .str(checksum.get("requestValidationModeMember")),
                 response_algorithms: leak_slice(
                     checksum
                         .get("responseAlgorithms")
                         .items()
                         .iter()
-                        .filter_map(Json::as_str)
+                        .filter_map(|a| self.str(a))
                         .collect(),
                 ),
             }));
@@ -388,13 +428,13 @@ impl Builder {
             .filter_map(|(k, v)| {
                 let value = match v.get("value") {
                     Json::Bool(b) => StaticParam::Bool(*b),
-                    Json::String(s) => StaticParam::Str(s),
+                    Json::String(s) => StaticParam::Str((self.texts.keep)(s)),
                     Json::Array(items) => StaticParam::StrList(leak_slice(
-                        items.iter().filter_map(Json::as_str).collect(),
+                        items.iter().filter_map(|i| self.str(i)).collect(),
                     )),
                     _ => return None,
                 };
-                Some((k.as_str(), value))
+                Some(((self.texts.keep)(k), value))
             })
             .collect();
         op.static_context_params = leak_slice(static_params);
@@ -402,7 +442,7 @@ impl Builder {
             json.get("operationContextParams")
                 .members()
                 .iter()
-                .filter_map(|(k, v)| v.get("path").as_str().map(|p| (k.as_str(), p)))
+                .filter_map(|(k, v)| self.str(v.get("path")).map(|p| ((self.texts.keep)(k), p)))
                 .collect(),
         );
         op.request_compression = leak_slice(
@@ -410,7 +450,7 @@ impl Builder {
                 .get("encodings")
                 .items()
                 .iter()
-                .filter_map(Json::as_str)
+                .filter_map(|e| self.str(e))
                 .collect(),
         );
         Ok(op)
@@ -436,13 +476,14 @@ fn scalar_kind(t: &str) -> Kind {
 }
 
 /// The shared prelude shape for a scalar with no traits of its own.
-fn prelude_scalar(json: &'static Json) -> Option<&'static Shape> {
+fn prelude_scalar(json: &Json) -> Option<&'static Shape> {
     let t = json.get("type").as_str().unwrap_or("string");
     if matches!(t, "structure" | "union" | "list" | "map") {
         return None;
     }
     let mut probe = Shape::scalar("", Kind::String);
-    apply_shape_traits(&mut probe, json);
+    // Only whether traits are there matters: the probe's strings are not kept (leaked).
+    apply_shape_traits(&mut probe, json, Texts { keep: |_| "" });
     let plain = probe.flags == ShapeFlags::NONE
         && probe.timestamp_format.is_none()
         && probe.xml_namespace.is_none()
@@ -469,7 +510,7 @@ fn prelude_scalar(json: &'static Json) -> Option<&'static Shape> {
 }
 
 /// Shape-level traits: flags, timestamp format, namespace, element name, error trait.
-fn apply_shape_traits(shape: &mut Shape, json: &'static Json) {
+fn apply_shape_traits<'a>(shape: &mut Shape, json: &'a Json, texts: Texts<'a>) {
     for (key, flag) in [
         ("streaming", SHAPE_STREAMING),
         ("requiresLength", REQUIRES_LENGTH),
@@ -495,13 +536,13 @@ fn apply_shape_traits(shape: &mut Shape, json: &'static Json) {
         shape.flags = shape.flags.union(SENDER_FAULT);
     }
     shape.timestamp_format = timestamp_format(json.get("timestampFormat"));
-    shape.xml_namespace = xml_namespace(json.get("xmlNamespace"));
+    shape.xml_namespace = xml_namespace(json.get("xmlNamespace"), texts);
     let t = json.get("type").as_str();
     if t != Some("list") && t != Some("map") {
-        shape.location_name = json.get("locationName").as_str();
+        shape.location_name = texts.str(json.get("locationName"));
     }
     if json.get("exception").is_true() || !error.is_null() {
-        let code = error.get("code").as_str().unwrap_or(shape.name);
+        let code = texts.str(error.get("code")).unwrap_or(shape.name);
         let status = error
             .get("httpStatusCode")
             .as_u64()
@@ -521,13 +562,46 @@ fn timestamp_format(v: &Json) -> Option<TimestampFormat> {
     }
 }
 
-fn xml_namespace(v: &'static Json) -> Option<&'static XmlNamespace> {
+fn xml_namespace<'a>(v: &'a Json, texts: Texts<'a>) -> Option<&'static XmlNamespace> {
     match v {
         Json::Null => None,
-        Json::String(uri) => Some(leak(XmlNamespace { prefix: None, uri })),
-        other => Some(leak(XmlNamespace {
-            prefix: other.get("prefix").as_str(),
-            uri: other.get("uri").as_str()?,
+        Json::String(uri) => Some(leak(XmlNamespace {
+            prefix: None,
+            uri: (texts.keep)(uri),
         })),
+        other => Some(leak(XmlNamespace {
+            prefix: texts.str(other.get("prefix")),
+            uri: texts.str(other.get("uri"))?,
+        })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Escapes in names and in `metadata`: the strings `build_static` cannot lend from the text.
+    const MODEL: &str = r#"{
+        "metadata": {"protocol": "rest-json", "serviceId": "Esc\u0061ped", "endpointPrefix": "esc"},
+        "operations": {"Op": {"name": "Op", "http": {"method": "POST", "requestUri": "/{A\u0042}"},
+                              "input": {"shape": "In"}}},
+        "shapes": {
+            "In": {"type": "structure", "required": ["A\u0042"],
+                   "members": {"A\u0042": {"shape": "S", "location": "uri", "locationName": "x\"y"},
+                               "Plain": {"shape": "S", "locationName": "plain"}}},
+            "S": {"type": "string"}}}"#;
+
+    #[test]
+    fn static_models_build_the_schema_a_kept_document_does() {
+        let lent = super::build_static("esc", MODEL, "").unwrap();
+        let kept = super::build("esc", MODEL, "").unwrap();
+        assert_eq!(format!("{lent:?}"), format!("{kept:?}"));
+        assert_eq!(lent.service_id, "Escaped");
+        let op = lent.operation("Op").unwrap();
+        assert_eq!(op.request_uri, "/{AB}");
+        let names: Vec<_> = op.input.members().iter().map(|m| m.name).collect();
+        assert_eq!(names, ["AB", "Plain"]);
+        assert_eq!(op.input.members()[0].location_name, Some("x\"y"));
+        // Unescaped names are slices of the model text itself: the tree is not needed after.
+        let plain = op.input.members()[1].location_name.unwrap();
+        assert!(MODEL.as_bytes().as_ptr_range().contains(&plain.as_ptr()));
     }
 }
