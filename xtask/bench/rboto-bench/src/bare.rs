@@ -2,10 +2,10 @@
 //! `TcpStream`, request bytes signed once up front, a response read by its `Content-Length`),
 //! on the same current-thread runtime and with the same timing as `req`.
 //!
-//! On these virtual machines a process that blocks on the network between requests is charged
-//! a fixed cost per exchange (the wake-up, cold caches) that every client pays whatever its
-//! code does; the table shows this figure in the limit column of the CPU rows, and the SDKs'
-//! CPU above it is the part their code is responsible for.
+//! This is the floor of the client CPU rows: the exchange itself, which no client avoids (a
+//! few µs against the local server; against moto, which closes the connection after each
+//! response, a new connection each time). The table shows it in the limit column and the SDKs'
+//! CPU above it, the part their code is responsible for.
 
 use crate::payloads::OBJECT_SIZE;
 use rboto::sigv4::{sign, SignableBody, SignableRequest, SigningParams, SigningSettings};
