@@ -1,6 +1,7 @@
 //! `cargo xtask buildtime`: a clean `cargo build --release` of the same small program (config
 //! load and one call each to S3, DynamoDB and STS) on rboto and on aws-sdk-rust, one after the
-//! other on the same machine, with wall time and the compile time cargo spent per crate.
+//! other on the same machine, with wall time and the compile time cargo spent per crate, after
+//! the same build of the HTTP/TLS stack alone (the floor both stand on).
 //!
 //! The programs live in `xtask/buildtime/`, outside the workspace; aws-sdk-rust is fetched from
 //! crates.io on first use and appears nowhere else in the project.
@@ -8,6 +9,10 @@
 use crate::workspace_root;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
+
+/// The build under both SDKs' builds: `xtask/buildtime/bare-https`, an HTTPS GET on tokio,
+/// hyper and rustls, which shows what the SDK itself adds.
+pub const FLOOR: &str = "bare-https";
 
 /// Sums the per-crate durations (seconds) of a `cargo build --timings` HTML report, and names
 /// the slowest crates.
@@ -69,10 +74,16 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     if !args.is_empty() {
         return Err("usage: cargo xtask buildtime".into());
     }
+    let floor = clean_release(FLOOR)?.0;
+    println!("{FLOOR} (tokio + hyper + rustls, no SDK): {floor:.0} s wall");
     let mut results = Vec::new();
     for app in ["rboto-app", "aws-app"] {
         let (wall, total, slowest) = clean_release(app)?;
-        println!("{app}: {wall:.0} s wall, {total:.0} s compile time summed over crates");
+        println!(
+            "{app}: {wall:.0} s wall ({:.0} s above {FLOOR}), {total:.0} s compile time summed \
+             over crates",
+            wall - floor
+        );
         for (name, secs) in slowest {
             println!("    {secs:6.1} s  {name}");
         }

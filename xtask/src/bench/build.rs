@@ -2,9 +2,11 @@
 //! S3 + DynamoDB + STS program (`cargo xtask buildtime`'s), a clean `cargo check` of an EC2
 //! program, and the stripped size of an S3 ListBuckets program in the default release profile
 //! and with fat LTO + `opt-level = "z"`. The programs are in `xtask/buildtime/`, each its own
-//! workspace, built into `target/buildtime/<program>[-small]`.
+//! workspace, built into `target/buildtime/<program>[-small]`. The same release build and
+//! binaries of `bare-https` (the HTTP/TLS stack alone) are the limit of those rows.
 
 use super::drivers::{cargo, Figures};
+use crate::buildtime::FLOOR;
 use crate::workspace_root;
 use std::time::Instant;
 
@@ -12,10 +14,15 @@ use std::time::Instant;
 /// others kept.
 pub fn figures() -> Result<(Figures, Figures), String> {
     let mut sides = [Figures::new(), Figures::new()];
-    for (i, app) in ["rboto-app", "aws-app"].into_iter().enumerate() {
+    // The floor is kept with rboto's figures, where the table looks for a row's limit.
+    for (i, app, key) in [
+        (0, FLOOR, "build.release.floor.s"),
+        (0, "rboto-app", "build.release.s"),
+        (1, "aws-app", "build.release.s"),
+    ] {
         match crate::buildtime::clean_release(app) {
             Ok((wall, _, _)) => {
-                sides[i].insert("build.release.s".into(), wall);
+                sides[i].insert(key.into(), wall);
             }
             Err(e) => eprintln!("left out: {e}"),
         }
@@ -29,7 +36,11 @@ pub fn figures() -> Result<(Figures, Figures), String> {
             Err(e) => eprintln!("left out: {e}"),
         }
     }
-    for (i, app) in ["rboto-s3-list", "aws-s3-list"].into_iter().enumerate() {
+    for (i, app, floor) in [
+        (0, FLOOR, ".floor"),
+        (0, "rboto-s3-list", ""),
+        (1, "aws-s3-list", ""),
+    ] {
         for (suffix, key, profile) in [
             ("", "build.bin_default.mib", &[][..]),
             (
@@ -50,7 +61,8 @@ pub fn figures() -> Result<(Figures, Figures), String> {
             });
             match size {
                 Ok(m) => {
-                    sides[i].insert(key.into(), m.len() as f64 / 1024.0 / 1024.0);
+                    let key = key.replace(".mib", &format!("{floor}.mib"));
+                    sides[i].insert(key, m.len() as f64 / 1024.0 / 1024.0);
                 }
                 Err(e) => eprintln!("left out: {e}"),
             }
