@@ -586,7 +586,13 @@ impl ServiceClient {
                 "the request body was a stream that has already been sent",
             )
         })?;
-        let mut headers = prepared.headers.clone();
+        // Room for the headers added from here on (SDK headers, signature, date, token,
+        // payload hash) up front: a clone has no spare capacity, and growing it took a
+        // reallocation of the whole entry table on every attempt.
+        let mut headers = http::HeaderMap::with_capacity(prepared.headers.len() + 8);
+        for (name, value) in &prepared.headers {
+            headers.append(name, value.clone());
+        }
         headers.insert(INVOCATION_ID, sdk_header(invocation_id.to_string())?);
         headers.insert(SDK_REQUEST, sdk_header(sdk_request)?);
         sign::sign(

@@ -201,10 +201,25 @@ impl HttpClient {
 
     /// Sends `request` and waits for the response head. The body is returned unread, as a
     /// stream whose chunks must each arrive within the read timeout.
-    pub async fn send(
+    ///
+    /// Not an `async fn`: one holds its `request` argument twice (as the argument and as the
+    /// local it is moved into), which made the future, boxed for every request, just too
+    /// large for the allocator's per-thread cache. Here the checks run first and the future
+    /// keeps the request once.
+    pub fn send(
         &self,
         mut request: http::Request<Body>,
-    ) -> Result<http::Response<Body>, Error> {
+    ) -> impl Future<Output = Result<http::Response<Body>, Error>> + Send + '_ {
+        let checked = self.check(&mut request);
+        async move {
+            let uri = checked?;
+            self.send_checked(request, uri).await
+        }
+    }
+
+    /// Checks that `request` has an absolute http(s) URL and adds a forwarding proxy's
+    /// credentials; returns the URL, kept for error messages.
+    fn check(&self, request: &mut http::Request<Body>) -> Result<http::Uri, Error> {
         match request.uri().scheme_str() {
             Some("http" | "https") if request.uri().authority().is_some() => {}
             _ => {
@@ -217,9 +232,6 @@ impl HttpClient {
                 ))
             }
         }
-        // Kept for the error messages only, and formatted only when one is made: formatting
-        // it for every request cost more than a thousand instructions a call.
-        let uri = request.uri().clone();
         // A forwarding proxy sees each request, so each one carries the credentials (a
         // tunnel's were sent once, on CONNECT).
         if let Some((proxy, Mode::Forward)) = self.proxies.route(request.uri()) {
@@ -229,6 +241,17 @@ impl HttpClient {
                     .insert(http::header::PROXY_AUTHORIZATION, auth.clone());
             }
         }
+        // Kept for the error messages only, and formatted only when one is made: formatting
+        // it for every request cost more than a thousand instructions a call.
+        Ok(request.uri().clone())
+    }
+
+    /// [`send`](Self::send) once `request` is checked; `uri` is its URL.
+    async fn send_checked(
+        &self,
+        request: http::Request<Body>,
+        uri: http::Uri,
+    ) -> Result<http::Response<Body>, Error> {
         // Waiting for a turn comes before any timeout starts (see `limit`).
         let permit = self.limits.acquire(request.uri()).await;
         let phase = Arc::new(ConnectPhase::default());

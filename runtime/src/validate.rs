@@ -2,18 +2,45 @@
 
 use crate::schema::{Kind, Shape, REQUIRED};
 use crate::value::Value;
+use std::fmt;
 
 /// Checks `value` against `shape`; returns every problem found, or an empty list.
 pub fn validate(shape: &'static Shape, value: &Value) -> Vec<String> {
     let mut problems = Vec::new();
-    walk(shape, value, shape.name, &mut problems, 0);
+    walk(shape, value, &Path::Root(shape.name), &mut problems, 0);
     problems
 }
 
 // Recursive shapes are finite in value but a hostile depth should not blow the stack.
 const MAX_DEPTH: usize = 64;
 
-fn walk(shape: &'static Shape, value: &Value, path: &str, out: &mut Vec<String>, depth: usize) {
+/// Where a value sits in the input, written out only for a problem: formatting the path of
+/// every member of every call cost more than the checks themselves.
+enum Path<'a> {
+    Root(&'static str),
+    Member(&'a Path<'a>, &'static str),
+    Index(&'a Path<'a>, usize),
+    Key(&'a Path<'a>, &'a str),
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root(name) => f.write_str(name),
+            Path::Member(up, name) => write!(f, "{up}.{name}"),
+            Path::Index(up, i) => write!(f, "{up}[{i}]"),
+            Path::Key(up, k) => write!(f, "{up}[{k:?}]"),
+        }
+    }
+}
+
+fn walk(
+    shape: &'static Shape,
+    value: &Value,
+    path: &Path<'_>,
+    out: &mut Vec<String>,
+    depth: usize,
+) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -25,38 +52,31 @@ fn walk(shape: &'static Shape, value: &Value, path: &str, out: &mut Vec<String>,
                         out.push(format!("missing required parameter {path}.{}", m.name))
                     }
                     None => {}
-                    Some(v) => walk(m.target(), v, &format!("{path}.{}", m.name), out, depth + 1),
+                    Some(v) => walk(m.target(), v, &Path::Member(path, m.name), out, depth + 1),
                 }
             }
         }
         (Kind::Union(members), Value::Struct(values)) => {
-            let set: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_some()).collect();
-            if set.len() != 1 {
+            let set = values.iter().filter(|v| v.is_some()).count();
+            if set != 1 {
                 out.push(format!(
-                    "{path} must have exactly one member set, found {}",
-                    set.len()
+                    "{path} must have exactly one member set, found {set}"
                 ));
             }
-            for i in set {
-                if let (Some(m), Some(Some(v))) = (members.get(i), values.get(i)) {
-                    walk(m.target(), v, &format!("{path}.{}", m.name), out, depth + 1);
+            for (m, v) in members.iter().zip(values) {
+                if let Some(v) = v {
+                    walk(m.target(), v, &Path::Member(path, m.name), out, depth + 1);
                 }
             }
         }
         (Kind::List(member), Value::List(items)) => {
             for (i, v) in items.iter().enumerate() {
-                walk(member.target(), v, &format!("{path}[{i}]"), out, depth + 1);
+                walk(member.target(), v, &Path::Index(path, i), out, depth + 1);
             }
         }
         (Kind::Map(_, member), Value::Map(entries)) => {
             for (k, v) in entries {
-                walk(
-                    member.target(),
-                    v,
-                    &format!("{path}[{k:?}]"),
-                    out,
-                    depth + 1,
-                );
+                walk(member.target(), v, &Path::Key(path, k), out, depth + 1);
             }
         }
         _ => {}

@@ -2,10 +2,11 @@
 
 use crate::config::{Config, S3AddressingStyle};
 use crate::customizations::s3;
-use crate::endpoint::{self, EndpointConfig, EndpointError};
+use crate::endpoint::{self, EndpointConfig, EndpointError, ParamValue};
 use crate::error::{Error, ErrorKind, RawModeled};
 use crate::schema::{Operation, Service};
 use crate::value::Value;
+use std::sync::Mutex;
 
 /// A resolved endpoint: `scheme://authority` plus a base path without trailing slash, and the
 /// signing scope that goes with it.
@@ -68,7 +69,39 @@ pub(crate) fn resolve(
     endpoint::check_config(cfg).map_err(failed)?;
     let rules = endpoint::ruleset_for(service).map_err(failed)?;
     let params = endpoint::params_for(rules, service, op, cfg, input).map_err(failed)?;
-    let resolved = rules.resolve(&params).map_err(failed)?;
+    let key = CacheKey {
+        service: std::ptr::from_ref(service) as usize,
+        params: params.values,
+        region: cfg.region.clone(),
+    };
+    if let Some(ep) = settings.1.get(&key) {
+        return Ok(ep);
+    }
+    let params = endpoint::Params {
+        ruleset: rules,
+        values: key.params,
+    };
+    let ep = from_rules(service, cfg, &params, failed)?;
+    settings.1.put(
+        CacheKey {
+            service: key.service,
+            params: params.values,
+            region: key.region,
+        },
+        &ep,
+    );
+    Ok(ep)
+}
+
+/// The endpoint the rule set gives for `params`, with its signing scope.
+fn from_rules(
+    service: &'static Service,
+    cfg: &EndpointConfig,
+    params: &endpoint::Params<'_>,
+    failed: impl Fn(EndpointError) -> Error<RawModeled>,
+) -> Result<Endpoint, Error<RawModeled>> {
+    let rules = params.ruleset;
+    let resolved = rules.resolve(params).map_err(failed)?;
     let mut ep = parse_url(&resolved.url)?;
     for (name, values) in &resolved.headers {
         let bad = || {
@@ -118,13 +151,73 @@ pub(crate) fn resolve(
 /// than on every call; a setting that does not parse fails each call with the error that
 /// names it (client construction cannot fail, as boto3's `client()` does not for these).
 #[derive(Debug)]
-pub(crate) struct ResolvedEndpointConfig(Result<EndpointConfig, (ErrorKind, String)>);
+pub(crate) struct ResolvedEndpointConfig(
+    Result<EndpointConfig, (ErrorKind, String)>,
+    EndpointCache,
+);
 
 impl ResolvedEndpointConfig {
     pub(crate) fn of(config: &Config, service: &'static Service) -> Self {
         ResolvedEndpointConfig(
             endpoint_config(config, service).map_err(|e| (e.kind(), e.message().to_string())),
+            EndpointCache::default(),
         )
+    }
+}
+
+/// What a rule-set endpoint is a function of: the rule set's parameters, and the client's
+/// region (the signing region when the auth scheme names none).
+#[derive(Debug, PartialEq)]
+struct CacheKey {
+    /// The service's address: one client resolves for one service, but the key says so.
+    service: usize,
+    params: Vec<Option<ParamValue>>,
+    region: Option<String>,
+}
+
+/// The endpoints a client's rule set resolved, by their parameters, as botocore keeps them
+/// (`EndpointProvider.resolve_endpoint` is an LRU cache of 100): evaluating the rule set is
+/// a pure function of the parameters, and walking its tree of rules was the largest part of
+/// preparing a small request — and, run after the process slept waiting for a response, one
+/// whose data had left the CPU caches. Most clients call one or a few endpoints; S3 gives
+/// each bucket its own parameters, so the cache is bounded and replaces the oldest entry.
+#[derive(Debug, Default)]
+struct EndpointCache(Mutex<CacheEntries>);
+
+#[derive(Debug, Default)]
+struct CacheEntries {
+    entries: Vec<(CacheKey, Endpoint)>,
+    /// The entry replaced next once full (round robin: the oldest).
+    next: usize,
+}
+
+/// Entries kept per client: a linear scan of this many is still cheaper than one resolution.
+const CACHE_CAPACITY: usize = 32;
+
+impl EndpointCache {
+    fn get(&self, key: &CacheKey) -> Option<Endpoint> {
+        // A poisoned lock only means a panic elsewhere while it was held; entries are written
+        // whole, so the cache is still good.
+        let cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, ep)| ep.clone())
+    }
+
+    fn put(&self, key: CacheKey, endpoint: &Endpoint) {
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.entries.iter().any(|(k, _)| *k == key) {
+            return;
+        }
+        if cache.entries.len() < CACHE_CAPACITY {
+            cache.entries.push((key, endpoint.clone()));
+        } else {
+            let i = cache.next;
+            cache.entries[i] = (key, endpoint.clone());
+            cache.next = (i + 1) % CACHE_CAPACITY;
+        }
     }
 }
 
@@ -219,7 +312,88 @@ pub(crate) fn parse_url(url: &str) -> Result<Endpoint, Error<RawModeled>> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_url;
+    use super::*;
+    use crate::schema::{prelude, Member, Protocol, Shape};
+
+    const RULES: &str = r#"{"version": "1.0",
+        "parameters": {
+            "Region": {"builtIn": "AWS::Region", "required": false, "type": "String"},
+            "Bucket": {"required": false, "type": "String"}
+        },
+        "rules": [
+            {"conditions": [{"fn": "isSet", "argv": [{"ref": "Bucket"}]}],
+             "endpoint": {"url": "https://{Bucket}.cache.{Region}.example", "properties": {},
+                          "headers": {}},
+             "type": "endpoint"},
+            {"conditions": [],
+             "endpoint": {"url": "https://cache.{Region}.example", "properties": {},
+                          "headers": {}},
+             "type": "endpoint"}
+        ]}"#;
+    static INPUT: Shape = Shape::structure(
+        "PutThingInput",
+        &[Member::new("Bucket", &prelude::STRING).ctx("Bucket")],
+    );
+    static PUT_THING: Operation =
+        Operation::new("PutThing", "PUT", "/thing", &INPUT, &prelude::UNIT);
+    static SERVICE: Service = Service {
+        name: "cachetest",
+        service_id: "CacheTest",
+        api_version: "2024-01-01",
+        endpoint_prefix: "cachetest",
+        signing_name: "cachetest",
+        protocol: Protocol::RestJson,
+        protocols: &[Protocol::RestJson],
+        endpoint_rules: RULES,
+        ..Service::BLANK
+    };
+
+    fn input(bucket: Option<&str>) -> Value {
+        Value::Struct(vec![bucket.map(|b| Value::Str(b.into()))])
+    }
+
+    /// Each set of parameters gets its own endpoint, however many the cache has seen, and a
+    /// region given per call (an S3 redirect's) is part of the key.
+    #[test]
+    fn cached_endpoints_follow_their_parameters() {
+        let config = Config::builder().region("eu-west-1").build();
+        let settings = ResolvedEndpointConfig::of(&config, &SERVICE);
+        let url = |bucket: Option<&str>, region: Option<&str>| {
+            let ep = resolve(
+                &config,
+                &settings,
+                &SERVICE,
+                &PUT_THING,
+                &input(bucket),
+                None,
+                region,
+            )
+            .unwrap();
+            format!("{}://{} {}", ep.scheme, ep.authority, ep.signing_region)
+        };
+        for round in 0..3 {
+            // More buckets than the cache holds, so later rounds see replaced entries.
+            for i in 0..CACHE_CAPACITY + 5 {
+                let bucket = format!("b{i}");
+                assert_eq!(
+                    url(Some(&bucket), None),
+                    format!("https://b{i}.cache.eu-west-1.example eu-west-1"),
+                    "round {round}"
+                );
+            }
+            assert_eq!(url(None, None), "https://cache.eu-west-1.example eu-west-1");
+            assert_eq!(
+                url(None, Some("ap-south-2")),
+                "https://cache.ap-south-2.example ap-south-2"
+            );
+            assert_eq!(
+                url(Some("x"), Some("ap-south-2")),
+                "https://x.cache.ap-south-2.example ap-south-2"
+            );
+        }
+        let cache = settings.1 .0.lock().unwrap();
+        assert_eq!(cache.entries.len(), CACHE_CAPACITY);
+    }
 
     #[test]
     fn urls_split_into_parts() {

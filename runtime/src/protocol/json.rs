@@ -57,7 +57,8 @@ pub fn serialize(
         X_AMZ_TARGET,
         super::header_value(
             format_args!("{}: targetPrefix", service.name),
-            format!("{target_prefix}.{}", op.name),
+            // Joined rather than `format!`ed: this runs for every call.
+            [target_prefix, ".", op.name].concat(),
         )?,
     );
     let content_type = match json_version {

@@ -255,19 +255,18 @@ impl ShapeVisitor<'_> {
         // botocore: `__type` and nulls aside, exactly one key must be set. A member this client
         // does not know yet (botocore's `SDK_UNKNOWN_MEMBER`) counts but leaves every slot empty.
         let mut unknown: Vec<String> = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "__type" {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            }
-            match members.iter().position(|m| m.wire_name() == key) {
-                Some(i) => {
+        while let Some(key) = map.next_key_seed(UnionKey(members))? {
+            match key {
+                UnionKeyOf::Type => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                UnionKeyOf::Member(i) => {
                     let m = &members[i];
                     slots[i] = map
                         .next_value_seed(self.child(m.target()))
                         .map_err(|e| self.ctx.at(e, || format!(".{}", m.name)))?;
                 }
-                None => {
+                UnionKeyOf::Unknown(key) => {
                     let set = !map.next_value::<Json>()?.is_null();
                     unknown.retain(|k| *k != key);
                     if set {
@@ -401,6 +400,44 @@ impl<'de> Visitor<'de> for MemberKey {
             .iter()
             .position(|m| m.wire_name() == key)
             .unwrap_or(self.0.len()))
+    }
+}
+
+/// A union's key: a member (compared in place, as [`MemberKey`] does: a union's value, such
+/// as each DynamoDB `AttributeValue`, is read per attribute), `__type`, or one this client does
+/// not know, kept to count it.
+struct UnionKey(&'static [Member]);
+
+enum UnionKeyOf {
+    Member(usize),
+    Type,
+    Unknown(String),
+}
+
+impl<'de> DeserializeSeed<'de> for UnionKey {
+    type Value = UnionKeyOf;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<UnionKeyOf, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UnionKey {
+    type Value = UnionKeyOf;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<UnionKeyOf, E> {
+        Ok(if key == "__type" {
+            UnionKeyOf::Type
+        } else {
+            match self.0.iter().position(|m| m.wire_name() == key) {
+                Some(i) => UnionKeyOf::Member(i),
+                None => UnionKeyOf::Unknown(key.to_owned()),
+            }
+        })
     }
 }
 
