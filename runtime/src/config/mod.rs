@@ -228,15 +228,16 @@ impl ConfigLoader {
         // The files are read with blocking I/O: on tokio's blocking pool when there is one, so
         // the caller's runtime thread is not held up by a slow home directory.
         let mut config = match tokio::runtime::Handle::try_current() {
-            Ok(handle) => handle
-                .spawn_blocking(move || Config::resolve(env, profile, mfa))
-                .await
-                .map_err(|e| {
-                    Error::new(
-                        ErrorKind::InvalidConfig,
-                        format!("reading the configuration files failed: {e}"),
-                    )
-                })??,
+            Ok(_) => crate::__private::blocking::spawn_blocking(move || {
+                Config::resolve(env, profile, mfa)
+            })
+            .await
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidConfig,
+                    format!("reading the configuration files failed: {e}"),
+                )
+            })??,
             Err(_) => Config::resolve(env, profile, mfa)?,
         };
         if let Some(imds) = config.imds_region_wanted() {
