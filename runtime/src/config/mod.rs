@@ -261,6 +261,14 @@ impl ConfigLoader {
 const INVALID_CONFIG: ErrorKind = ErrorKind::InvalidConfig;
 
 impl Config {
+    /// `self.clone()`, compiled once. The derived `clone` is `#[inline]`, and a config's clone
+    /// is several KiB of machine code wherever it is inlined; callers outside the hot path
+    /// (the credential chain, the providers' STS and SSO clients) share this copy.
+    #[inline(never)]
+    pub(crate) fn clone_out_of_line(&self) -> Config {
+        self.clone()
+    }
+
     /// Loads configuration the way boto3 does: environment variables, then the selected profile
     /// of `~/.aws/config` and `~/.aws/credentials`; credentials from the default chain.
     pub async fn load() -> Result<Config, Error> {

@@ -30,7 +30,7 @@ impl DefaultChain {
     /// The chain over `config`'s environment and profiles. Any credentials provider already in
     /// `config` is ignored (the chain is what produces one).
     pub fn new(config: &Config, explicit_profile: bool) -> DefaultChain {
-        let mut config = config.clone();
+        let mut config = config.clone_out_of_line();
         config.credentials = None;
         DefaultChain {
             config,
