@@ -228,15 +228,16 @@ impl ConfigLoader {
         // The files are read with blocking I/O: on tokio's blocking pool when there is one, so
         // the caller's runtime thread is not held up by a slow home directory.
         let mut config = match tokio::runtime::Handle::try_current() {
-            Ok(handle) => handle
-                .spawn_blocking(move || Config::resolve(env, profile, mfa))
-                .await
-                .map_err(|e| {
-                    Error::new(
-                        ErrorKind::InvalidConfig,
-                        format!("reading the configuration files failed: {e}"),
-                    )
-                })??,
+            Ok(_) => crate::__private::blocking::spawn_blocking(move || {
+                Config::resolve(env, profile, mfa)
+            })
+            .await
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidConfig,
+                    format!("reading the configuration files failed: {e}"),
+                )
+            })??,
             Err(_) => Config::resolve(env, profile, mfa)?,
         };
         if let Some(imds) = config.imds_region_wanted() {
@@ -260,6 +261,14 @@ impl ConfigLoader {
 const INVALID_CONFIG: ErrorKind = ErrorKind::InvalidConfig;
 
 impl Config {
+    /// `self.clone()`, compiled once. The derived `clone` is `#[inline]`, and a config's clone
+    /// is several KiB of machine code wherever it is inlined; callers outside the hot path
+    /// (the credential chain, the providers' STS and SSO clients) share this copy.
+    #[inline(never)]
+    pub(crate) fn clone_out_of_line(&self) -> Config {
+        self.clone()
+    }
+
     /// Loads configuration the way boto3 does: environment variables, then the selected profile
     /// of `~/.aws/config` and `~/.aws/credentials`; credentials from the default chain.
     pub async fn load() -> Result<Config, Error> {

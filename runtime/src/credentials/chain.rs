@@ -30,7 +30,7 @@ impl DefaultChain {
     /// The chain over `config`'s environment and profiles. Any credentials provider already in
     /// `config` is ignored (the chain is what produces one).
     pub fn new(config: &Config, explicit_profile: bool) -> DefaultChain {
-        let mut config = config.clone();
+        let mut config = config.clone_out_of_line();
         config.credentials = None;
         DefaultChain {
             config,
@@ -241,12 +241,14 @@ impl DefaultChain {
         token_file: &str,
         session: Option<&str>,
     ) -> Result<Credentials, Error> {
-        let token = tokio::fs::read_to_string(token_file).await.map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidConfig,
-                format!("web identity token file {token_file}: cannot read: {e}"),
-            )
-        })?;
+        let token = super::fs::read_to_string(std::path::Path::new(token_file))
+            .await
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidConfig,
+                    format!("web identity token file {token_file}: cannot read: {e}"),
+                )
+            })?;
         sts::assume_role_with_web_identity(&self.config, role_arn, token.trim(), session).await
     }
 

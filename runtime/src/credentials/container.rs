@@ -11,7 +11,7 @@
 use super::{from_json_document, Credentials};
 use crate::config::Env;
 use crate::error::{Error, ErrorKind};
-use crate::http::{HttpClient, HttpSettings};
+use crate::http::{Connector, HttpClient, HttpSettings};
 use crate::types::Body;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -118,7 +118,9 @@ pub async fn fetch(env: &Env) -> Result<Result<Credentials, String>, Error> {
                 format!("container credentials URL {url}: {e}"),
             )
         })?;
-        let resp = match http.send(req).await {
+        // Through the `Connector` trait: its boxed future shares the one compiled copy of
+        // `HttpClient::send` with every other caller, rather than compiling it again here.
+        let resp = match Connector::send(&http, req).await {
             Ok(r) => r,
             Err(e) => {
                 last = format!("{url}: {e}");

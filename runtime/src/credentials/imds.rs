@@ -18,7 +18,7 @@
 use super::{from_json_document, Credentials};
 use crate::config::ImdsSettings;
 use crate::error::{Error, ErrorKind};
-use crate::http::{HttpClient, HttpSettings};
+use crate::http::{Connector, HttpClient, HttpSettings};
 use crate::types::{Body, DateTime};
 use std::sync::Mutex;
 
@@ -214,7 +214,11 @@ impl ImdsProvider {
                 format!("invalid metadata service URL {url}: {e}"),
             )
         })?;
-        let resp = tokio::time::timeout(self.settings.timeout * 2, http.send(req))
+        // Through the `Connector` trait: its boxed future shares the one compiled copy of
+        // `HttpClient::send` with every other caller, where the bare future would be compiled
+        // again inside this timeout.
+        let sending = Connector::send(http, req);
+        let resp = tokio::time::timeout(self.settings.timeout * 2, sending)
             .await
             .map_err(|_| Error::new(ErrorKind::ReadTimeout, format!("{url}: timed out")))??;
         let status = resp.status().as_u16();

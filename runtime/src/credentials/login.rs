@@ -105,7 +105,7 @@ fn load_error(message: String) -> Error {
 /// minutes or less left.
 pub async fn credentials(config: &Config, session: &str) -> Result<Credentials, Error> {
     let path = cache_path(config, session)?;
-    let text = match tokio::fs::read_to_string(&path).await {
+    let text = match super::fs::read_to_string(&path).await {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(load_error(format!(
@@ -372,12 +372,8 @@ fn refresh_error(e: Error<RawModeled>) -> Error {
 /// Writes the refreshed cache as botocore's `JSONFileCache` does: a private temporary file in
 /// the same directory, renamed over the old one, so a reader never sees half a file.
 async fn save(path: &Path, doc: &serde_json::Value) -> Result<(), Error> {
-    let path = path.to_path_buf();
-    let text = doc.to_string();
-    let target = path.clone();
-    let written = tokio::task::spawn_blocking(move || write_atomically(&target, text.as_bytes()))
-        .await
-        .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
+    let bytes = doc.to_string().into_bytes();
+    let written = super::fs::write_with(path.to_path_buf(), write_atomically, bytes).await;
     written.map_err(|e| {
         load_error(format!(
             "the refreshed session could not be saved to {} ({e})",

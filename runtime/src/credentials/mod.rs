@@ -31,6 +31,7 @@ use std::sync::Arc;
 mod cache;
 mod chain;
 pub mod container;
+mod fs;
 pub mod imds;
 pub mod login;
 pub mod process;

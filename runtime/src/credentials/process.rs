@@ -85,7 +85,7 @@ pub async fn run(command: &str, profile: &str) -> Result<Credentials, Error> {
         ));
     };
     let (program, args) = (program.clone(), args.to_vec());
-    let output = tokio::task::spawn_blocking(move || {
+    let output = crate::__private::blocking::spawn_blocking(move || {
         std::process::Command::new(&program)
             .args(&args)
             .stdin(std::process::Stdio::null())

@@ -49,7 +49,7 @@ pub(crate) fn client(
     region: Option<&str>,
     credentials: Option<Credentials>,
 ) -> ServiceClient {
-    let mut cfg = config.clone();
+    let mut cfg = config.clone_out_of_line();
     cfg.region = Some(region.unwrap_or("aws-global").to_string());
     cfg.credentials = credentials.map(|c| Arc::new(c) as _);
     // A protocol or bearer token chosen for the caller's own service means nothing here.

@@ -45,7 +45,7 @@ fn no_token(what: &str) -> Error {
 pub async fn access_token(config: &Config, cfg: &SsoConfig) -> Result<String, Error> {
     let key = cfg.sso_session.as_deref().unwrap_or(&cfg.sso_start_url);
     let path = cache_path(config, key)?;
-    let text = tokio::fs::read_to_string(&path).await.map_err(|e| {
+    let text = super::fs::read_to_string(&path).await.map_err(|e| {
         no_token(&format!(
             "token cache {} cannot be read ({e})",
             path.display()
@@ -97,7 +97,8 @@ pub async fn access_token(config: &Config, cfg: &SsoConfig) -> Result<String, Er
                     doc["refreshToken"] = serde_json::Value::String(r);
                 }
                 // A cache that cannot be written only costs a refresh next time.
-                let _ = tokio::fs::write(&path, doc.to_string()).await;
+                let bytes = doc.to_string().into_bytes();
+                let _ = super::fs::write_with(path, |p, b| std::fs::write(p, b), bytes).await;
                 return Ok(t);
             }
         }

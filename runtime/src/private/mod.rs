@@ -4,6 +4,7 @@
 //! with the runtime they are built against. Users reach the same features through the service
 //! crates' clients and the runtime's documented API.
 
+pub(crate) mod blocking;
 mod macros;
 
 /// The static schema generated crates describe their shapes and operations with.
