@@ -338,19 +338,16 @@ impl ServiceClient {
             }
         }
         let attempts = self.attempts(op, protocol, http, &endpoint, &mut prepared);
-        let result = match config.http.operation_timeout {
-            Some(limit) => match tokio::time::timeout(limit, attempts).await {
-                Ok(r) => r,
-                Err(_) => Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!(
-                        "the operation did not complete within its {} ms operation timeout",
-                        limit.as_millis()
-                    ),
-                )
-                .with_retry(false, false)),
-            },
-            None => attempts.await,
+        let result = match within(config.http.operation_timeout, attempts).await {
+            Ok(result) => result,
+            Err(limit) => Err(Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "the operation did not complete within its {} ms operation timeout",
+                    limit.as_millis()
+                ),
+            )
+            .with_retry(false, false)),
         };
         result.map_err(ctx)
     }
@@ -436,21 +433,18 @@ impl ServiceClient {
                 ),
                 span.clone(),
             );
-            let outcome = match http_settings.attempt_timeout {
-                Some(limit) => match tokio::time::timeout(limit, one).await {
-                    Ok(r) => r,
-                    Err(_) => Err(Failure::from(
-                        Error::new(
-                            ErrorKind::Timeout,
-                            format!(
-                                "attempt {attempt} did not complete within its {} ms attempt timeout",
-                                limit.as_millis()
-                            ),
-                        )
-                        .with_retry(true, false),
-                    )),
-                },
-                None => one.await,
+            let outcome = match within(http_settings.attempt_timeout, one).await {
+                Ok(r) => r,
+                Err(limit) => Err(Failure::from(
+                    Error::new(
+                        ErrorKind::Timeout,
+                        format!(
+                            "attempt {attempt} did not complete within its {} ms attempt timeout",
+                            limit.as_millis()
+                        ),
+                    )
+                    .with_retry(true, false),
+                )),
             };
             span.record("duration_ms", started.elapsed().as_millis() as u64);
             let Failure { error, response } = match outcome {
@@ -630,6 +624,27 @@ impl ServiceClient {
         });
         let parsed = attempt::parse(svc, op, protocol, response, validate).await;
         attempt::watch_events(parsed, events_failure)
+    }
+}
+
+/// `work`'s output, or `Err(limit)` once `limit` has passed first. The work is polled in one
+/// place whether or not there is a limit: awaiting it in both arms of a match, one of them
+/// inside `tokio::time::timeout`, compiled the whole future twice (the retry loop, and again
+/// each attempt). `biased` polls the work first, as `timeout` does.
+async fn within<F: std::future::Future>(
+    limit: Option<std::time::Duration>,
+    work: F,
+) -> Result<F::Output, std::time::Duration> {
+    let expired = async {
+        match limit {
+            Some(limit) => tokio::time::sleep(limit).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        biased;
+        output = work => Ok(output),
+        () = expired => Err(limit.unwrap_or_default()),
     }
 }
 
