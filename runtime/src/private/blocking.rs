@@ -10,12 +10,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::task::JoinError;
 
 /// What the blocking pool runs: the caller's work, storing its value in the caller's slot.
-type Job = Box<dyn FnOnce() + Send>;
+/// `Sync` too, so that a pending job can sit in a file [`Body`](crate::Body), which is `Sync`.
+type Job = Box<dyn FnOnce() + Send + Sync>;
 
 /// Runs `work` on tokio's blocking pool, like `tokio::task::spawn_blocking` (a panic in `work`
 /// is the `JoinError`). Must be called within a tokio runtime, as that is.
 pub(crate) async fn spawn_blocking<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
+    work: impl FnOnce() -> T + Send + Sync + 'static,
 ) -> Result<T, JoinError> {
     let slot = Arc::new(Mutex::new(None));
     let filled = Arc::clone(&slot);

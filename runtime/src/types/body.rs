@@ -49,7 +49,7 @@ struct FileBody {
     /// Read, not yet handed out.
     buffered: Bytes,
     /// The read under way, if any: the chunk, and the buffer it was cut from to recycle.
-    next: Option<tokio::task::JoinHandle<io::Result<(Bytes, BytesMut)>>>,
+    next: Option<PendingRead>,
     /// Buffers of earlier reads, reused once every frame cut from them has been sent: fresh
     /// memory for every read would cost a page fault per 4 KiB.
     recycled: Vec<BytesMut>,
@@ -527,9 +527,9 @@ impl FileBody {
         let at = self.offset + (self.len - self.unread);
         self.unread -= want as u64;
         let (file, buf) = (self.file.clone(), self.buffer(want));
-        self.next = Some(tokio::task::spawn_blocking(move || {
-            read_chunk_at(&file, at, want, buf)
-        }));
+        self.next = Some(Box::pin(crate::__private::blocking::spawn_blocking(
+            move || read_chunk_at(&file, at, want, buf),
+        )));
     }
 
     fn poll_frame(
@@ -544,7 +544,7 @@ impl FileBody {
             let Some(next) = self.next.as_mut() else {
                 return Poll::Ready(None);
             };
-            let read = match Pin::new(next).poll(cx) {
+            let read = match next.as_mut().poll(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(read) => read,
             };
@@ -603,9 +603,19 @@ impl FileBody {
     }
 }
 
+/// A piece of the file being read on the blocking pool (through the runtime's one way onto it,
+/// `__private::blocking`, which keeps tokio's task code compiled once), with its buffer.
+type PendingRead = Pin<
+    Box<
+        dyn Future<Output = Result<io::Result<(Bytes, BytesMut)>, tokio::task::JoinError>>
+            + Send
+            + Sync,
+    >,
+>;
+
 /// Opens `path` (on the blocking pool) and reads its size.
 async fn open(path: PathBuf) -> io::Result<(std::fs::File, u64)> {
-    let opened = tokio::task::spawn_blocking(move || {
+    let opened = crate::__private::blocking::spawn_blocking(move || {
         let file = std::fs::File::open(&path)?;
         let len = file.metadata()?.len();
         Ok::<_, io::Error>((file, len))
