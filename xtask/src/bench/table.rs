@@ -520,12 +520,18 @@ mod tests {
             .lines()
             .find(|l| l.starts_with("| clean release build"))
             .expect("build row");
-        assert!(build.contains("| 72 s | 350 s | — | 41 s | 0.21× |"), "{build}");
+        assert!(
+            build.contains("| 72 s | 350 s | — | 41 s | 0.21× |"),
+            "{build}"
+        );
         assert!(build.ends_with("✗ |"), "{build}");
         let small = table
             .lines()
             .find(|l| l.starts_with("| stripped S3 ListBuckets binary, fat LTO"))
             .expect("binary row");
-        assert!(small.contains("| 3.5 MiB | 6.8 MiB | — | 1.8 MiB |"), "{small}");
+        assert!(
+            small.contains("| 3.5 MiB | 6.8 MiB | — | 1.8 MiB |"),
+            "{small}"
+        );
     }
 }
