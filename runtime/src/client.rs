@@ -25,6 +25,30 @@ use crate::value::{IntoValue, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// `Ok` with `work`'s output, or `Err(limit)` once `limit` (an `Option<Duration>`) has passed
+/// first. The work is polled in one place whether or not there is a limit: awaiting it in both
+/// arms of a match, one of them inside `tokio::time::timeout`, compiled the whole future twice
+/// (the retry loop, and again each attempt). A macro rather than an async fn, so that `work` is
+/// built where it is polled: an async fn would hold its argument and the polled copy apart,
+/// doubling the space every call in flight takes. `biased` polls the work first, as `timeout`
+/// does.
+macro_rules! within {
+    ($limit:expr, $work:expr) => {{
+        let limit: Option<std::time::Duration> = $limit;
+        let expired = async move {
+            match limit {
+                Some(limit) => tokio::time::sleep(limit).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            biased;
+            output = $work => Ok(output),
+            () = expired => Err(limit.unwrap_or_default()),
+        }
+    }};
+}
+
 mod presign;
 pub use presign::{Presign, PresignedRequest};
 
@@ -337,8 +361,11 @@ impl ServiceClient {
                 }
             }
         }
-        let attempts = self.attempts(op, protocol, http, &endpoint, &mut prepared);
-        let result = match within(config.http.operation_timeout, attempts).await {
+        let attempts = within!(
+            config.http.operation_timeout,
+            self.attempts(op, protocol, http, &endpoint, &mut prepared)
+        );
+        let result = match attempts {
             Ok(result) => result,
             Err(limit) => Err(Error::new(
                 ErrorKind::Timeout,
@@ -421,19 +448,22 @@ impl ServiceClient {
             let sdk_request = retry::sdk_request_header(ttl.as_deref(), attempt, cfg.max_attempts);
             let span = crate::trace::attempt_span(attempt);
             let started = std::time::Instant::now();
-            let one = tracing::Instrument::instrument(
-                self.attempt(
-                    op,
-                    protocol,
-                    http,
-                    endpoint,
-                    prepared,
-                    &invocation_id,
-                    sdk_request,
-                ),
-                span.clone(),
+            let one = within!(
+                http_settings.attempt_timeout,
+                tracing::Instrument::instrument(
+                    self.attempt(
+                        op,
+                        protocol,
+                        http,
+                        endpoint,
+                        prepared,
+                        &invocation_id,
+                        sdk_request,
+                    ),
+                    span.clone(),
+                )
             );
-            let outcome = match within(http_settings.attempt_timeout, one).await {
+            let outcome = match one {
                 Ok(r) => r,
                 Err(limit) => Err(Failure::from(
                     Error::new(
@@ -624,27 +654,6 @@ impl ServiceClient {
         });
         let parsed = attempt::parse(svc, op, protocol, response, validate).await;
         attempt::watch_events(parsed, events_failure)
-    }
-}
-
-/// `work`'s output, or `Err(limit)` once `limit` has passed first. The work is polled in one
-/// place whether or not there is a limit: awaiting it in both arms of a match, one of them
-/// inside `tokio::time::timeout`, compiled the whole future twice (the retry loop, and again
-/// each attempt). `biased` polls the work first, as `timeout` does.
-async fn within<F: std::future::Future>(
-    limit: Option<std::time::Duration>,
-    work: F,
-) -> Result<F::Output, std::time::Duration> {
-    let expired = async {
-        match limit {
-            Some(limit) => tokio::time::sleep(limit).await,
-            None => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        biased;
-        output = work => Ok(output),
-        () = expired => Err(limit.unwrap_or_default()),
     }
 }
 
