@@ -1,5 +1,5 @@
 //! The runtime's one way onto tokio's blocking pool (credential files, `credential_process`,
-//! the configuration files).
+//! the configuration files, file bodies' opens and reads).
 //!
 //! `tokio::task::spawn_blocking` compiles tokio's task machinery (cell, harness, join handle:
 //! several KiB of machine code) once per closure type it is given. Every caller here hands the
