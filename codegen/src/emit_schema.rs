@@ -1,9 +1,11 @@
-//! Emission of `schema.rs` and `model.json`: the service's model as the runtime reads it.
+//! Emission of `schema.rs` and `model.json.lz4`: the service's model as the runtime reads it.
 //!
 //! A crate does not compile its schema: it embeds botocore's model without the documentation
-//! (`model.json`, one line per operation and per shape so a model update reads as a small diff)
-//! and the runtime builds its schema from that text the first time a client is made
-//! (`rboto::model`). Thousands of `static` shapes were a large share of a service crate's build;
+//! (`model.json.lz4`) and its endpoint rule set (`endpoint-rule-set.json.lz4`), and the runtime
+//! builds its schema from that text the first time a client is made (`rboto::model`). Both are
+//! packed as LZ4 blocks: the JSON is so repetitive that S3's 344 KB become 46 KB, and every
+//! binary carried it whole (a third of what rboto added to an S3 program). Unpacking costs the
+//! runtime a fraction of a millisecond once per service, beside the parse it did anyway. Thousands of `static` shapes were a large share of a service crate's build;
 //! and the runtime reading models itself is what lets one reader serve generated and dynamic
 //! clients alike.
 
@@ -92,8 +94,20 @@ fn section(name: &str, entries: &Map<String, Value>, f: impl Fn(&Value) -> Value
     )
 }
 
+/// The packed model's file name, beside the crate's `Cargo.toml`.
+pub const MODEL_FILE: &str = "model.json.lz4";
+/// The packed endpoint rule set's file name, beside the crate's `Cargo.toml`.
+pub const RULES_FILE: &str = "endpoint-rule-set.json.lz4";
+
+/// `text` as one LZ4 block after its length (4 bytes, little-endian): what
+/// `rboto::__private::schema::LazyService` unpacks.
+pub fn pack(text: &str) -> Vec<u8> {
+    lz4_flex::compress_prepend_size(text.as_bytes())
+}
+
 impl Ir<'_> {
-    /// `model.json`: the model the runtime reads, without what it never reads.
+    /// The model the runtime reads (packed into [`MODEL_FILE`]), without what it never reads;
+    /// one line per operation and per shape.
     pub fn model_json(&self) -> String {
         let service = &self.model.service;
         // JSON has no comments: the "generated, do not edit" note is a key the runtime ignores.
@@ -123,10 +137,12 @@ impl Ir<'_> {
     pub fn schema_file(&self) -> TokenStream {
         let name = self.model.service_name.as_str();
         let rules = if self.model.endpoint_rules.is_some() {
-            quote!(include_str!("../endpoint-rule-set.json"))
+            let path = format!("../{RULES_FILE}");
+            quote!(include_bytes!(#path))
         } else {
-            quote!("")
+            quote!(&[])
         };
+        let model_path = format!("../{MODEL_FILE}");
         let doc = format!(
             " The `{name}` service, read from botocore's model (without its documentation) the \
              first time a client is made."
@@ -135,7 +151,7 @@ impl Ir<'_> {
             //! The service's model, as the runtime reads it.
             #[doc = #doc]
             pub static SERVICE: rboto::__private::schema::LazyService =
-                rboto::__private::schema::LazyService::new(#name, include_str!("../model.json"), #rules);
+                rboto::__private::schema::LazyService::new(#name, include_bytes!(#model_path), #rules);
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod model;
 mod naming;
 mod rust_types;
 
+pub use emit_schema::{MODEL_FILE, RULES_FILE};
 pub use model::{Model, ModelError, ModelFiles};
 
 use ir::{Ir, Module};
@@ -50,8 +51,9 @@ impl Default for Settings {
     }
 }
 
-/// Generated files: path relative to the crate directory → contents.
-pub type Files = BTreeMap<String, String>;
+/// Generated files: path relative to the crate directory → contents (Rust and TOML text, and
+/// the packed model, which is binary).
+pub type Files = BTreeMap<String, Vec<u8>>;
 
 /// Generation failed: the model is unusable (never a panic).
 pub type Error = ModelError;
@@ -82,7 +84,7 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Files, Error> {
         })?;
         files.insert(
             format!("src/{path}"),
-            format!("{header}{}", prettyplease::unparse(&file)),
+            format!("{header}{}", prettyplease::unparse(&file)).into_bytes(),
         );
         Ok(())
     };
@@ -139,17 +141,20 @@ pub fn generate(model: &Model, settings: &Settings) -> Result<Files, Error> {
     let imp = imports("error");
     put("error.rs", ir.error_file(quote!(#imp #(#exceptions)*)))?;
 
-    files.insert("model.json".into(), ir.model_json());
+    files.insert(
+        emit_schema::MODEL_FILE.into(),
+        emit_schema::pack(&ir.model_json()),
+    );
     if let Some(rules) = &model.endpoint_rules {
         // Minified: the runtime parses it once per process, and S3's is 0.9 MB pretty-printed.
         let text = serde_json::to_string(rules)
             .map_err(|e| ModelError(format!("{}: endpoint rules: {e}", model.service_name)))?;
-        files.insert("endpoint-rule-set.json".into(), text);
+        files.insert(emit_schema::RULES_FILE.into(), emit_schema::pack(&text));
     }
     let toml = cargo_toml(model, settings);
     files.insert(
         "Cargo.toml".into(),
-        format!("{}{toml}", header.replace("//", "#")),
+        format!("{}{toml}", header.replace("//", "#")).into_bytes(),
     );
     Ok(files)
 }

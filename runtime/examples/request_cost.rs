@@ -55,13 +55,13 @@ static GLOBAL: Counting = Counting;
 
 static S3: LazyService = LazyService::new(
     "s3",
-    include_str!("../../sdk/s3/model.json"),
-    include_str!("../../sdk/s3/endpoint-rule-set.json"),
+    include_bytes!("../../sdk/s3/model.json.lz4"),
+    include_bytes!("../../sdk/s3/endpoint-rule-set.json.lz4"),
 );
 static DYNAMODB: LazyService = LazyService::new(
     "dynamodb",
-    include_str!("../../sdk/dynamodb/model.json"),
-    include_str!("../../sdk/dynamodb/endpoint-rule-set.json"),
+    include_bytes!("../../sdk/dynamodb/model.json.lz4"),
+    include_bytes!("../../sdk/dynamodb/endpoint-rule-set.json.lz4"),
 );
 
 const OBJECT: [u8; 1024] = [b'x'; 1024];

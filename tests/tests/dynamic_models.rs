@@ -11,6 +11,7 @@
 //! order), and the runtime feeding the reader the same documents (gzip, overlays) and the same
 //! operation inputs as the generator.
 
+use rboto::__private::schema::LazyService;
 use rboto::dynamic::Model;
 use rboto::paginator::PaginatorSpec;
 use rboto::waiter::{Expected, WaiterSpec};
@@ -163,21 +164,29 @@ fn every_vendored_service_reads_as_its_generated_crate() {
     let (mut services, mut paginators, mut waiters) = (0, 0, 0);
     for name in vendored_services() {
         let crate_dir = workspace_root().join("sdk").join(&name);
-        let embedded = std::fs::read_to_string(crate_dir.join("model.json"))
-            .unwrap_or_else(|e| panic!("{name}: every vendored service has a crate: {e}"));
+        let packed = |file: &str| -> &'static [u8] {
+            let bytes = std::fs::read(crate_dir.join(file))
+                .unwrap_or_else(|e| panic!("{name}: every vendored service has a crate: {e}"));
+            Box::leak(bytes.into_boxed_slice())
+        };
+        let (embedded, embedded_rules) = (
+            packed(rboto_codegen::MODEL_FILE),
+            packed(rboto_codegen::RULES_FILE),
+        );
         let model = dynamic_model(&name).unwrap_or_else(|e| panic!("{name}: {e}"));
         let leaked: &'static str = Box::leak(name.clone().into_boxed_str());
-        let generated = rboto::model::build(leaked, &embedded, "").expect("embedded model reads");
+        // What the generated crate's first client reads: its packed model and rule set.
+        let lazy = Box::leak(Box::new(LazyService::new(leaked, embedded, embedded_rules)));
+        let generated = lazy.get();
+        assert_eq!(generated.name, name, "{name}: the packed model reads");
         let (a, b) = (describe(model.service()), describe(generated));
         for (key, want) in &b {
             assert_eq!(a.get(key), Some(want), "{name}: {key}");
         }
         assert_eq!(a.len(), b.len(), "{name}: same shapes");
-        let embedded_rules = std::fs::read_to_string(crate_dir.join("endpoint-rule-set.json"))
-            .expect("generated rule set");
         assert_eq!(
             rules(model.service().endpoint_rules),
-            rules(&embedded_rules),
+            rules(generated.endpoint_rules),
             "{name}: endpoint rules"
         );
         paginators += check_paginators(&name, &model);

@@ -1,12 +1,13 @@
 //! The runtime's model reader (`rboto::model`) against the vendored botocore models.
 //!
-//! A generated crate embeds its model without documentation (`sdk/<service>/model.json`) and the
-//! runtime builds the crate's schema from it. For every generated service this builds the schema
+//! A generated crate embeds its model without documentation (`sdk/<service>/model.json.lz4`,
+//! packed) and the runtime builds the crate's schema from it. For every generated service this builds the schema
 //! twice, from the model as botocore ships it (with its `sdk-extras` overlay) and from the
 //! embedded copy, and requires the two to describe the same service shape for shape: so nothing
 //! the runtime reads was stripped. It also requires every operation to be found by name, as
 //! generated inputs find theirs.
 
+use rboto::__private::schema::LazyService;
 use rboto_tests::schema_dump::describe;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -43,7 +44,7 @@ fn embedded_models_read_as_the_vendored_models_do() {
     entries.sort();
     for crate_dir in entries {
         let name = crate_dir.file_name().unwrap().to_string_lossy().to_string();
-        let Ok(embedded) = std::fs::read_to_string(crate_dir.join("model.json")) else {
+        let Ok(embedded) = std::fs::read(crate_dir.join(rboto_codegen::MODEL_FILE)) else {
             continue;
         };
         let dir = root.join("models").join(&name);
@@ -58,7 +59,10 @@ fn embedded_models_read_as_the_vendored_models_do() {
         let full = serde_json::to_string(&model.service).unwrap();
         let name: &'static str = Box::leak(name.into_boxed_str());
         let from_full = rboto::model::build(name, &full, "").expect("vendored model reads");
-        let from_embedded = rboto::model::build(name, &embedded, "").expect("embedded model reads");
+        let embedded: &'static [u8] = Box::leak(embedded.into_boxed_slice());
+        let lazy = Box::leak(Box::new(LazyService::new(name, embedded, &[])));
+        let from_embedded = lazy.get();
+        assert_eq!(from_embedded.name, name, "{name}: the embedded model reads");
         let ops = model.operations().unwrap();
         assert_eq!(from_embedded.operations.len(), ops.len(), "{name}");
         for op in ops.keys() {

@@ -157,7 +157,7 @@ struct SuiteJob {
 }
 
 struct Generated {
-    files: BTreeMap<String, String>,
+    files: BTreeMap<String, Vec<u8>>,
     /// (operation name, input type, has input cases, has output shape)
     ops: Vec<(String, String, bool, bool)>,
     /// Exception type names, in `SERVICE.errors` order.
@@ -463,6 +463,7 @@ fn generate_suite(
     let get = |name: &str| {
         files
             .get(&format!("src/{name}"))
+            .and_then(|text| std::str::from_utf8(text).ok())
             .ok_or_else(|| format!("generated crate has no src/{name}"))
     };
     let inputs = operation_inputs(get("operations.rs")?);
@@ -484,16 +485,18 @@ fn generate_suite(
         .into_iter()
         .filter_map(|(path, text)| {
             // Each crate is a module here, its model beside its sources.
-            if path == "model.json" {
+            if path == rboto_codegen::MODEL_FILE {
                 return Some((path, text));
             }
             let rel = path.strip_prefix("src/")?;
             let rel = if rel == "lib.rs" { "mod.rs" } else { rel };
+            let text = String::from_utf8(text).ok()?;
+            let model = rboto_codegen::MODEL_FILE;
             let text = text.replace(
-                "include_str!(\"../model.json\")",
-                "include_str!(\"model.json\")",
+                &format!("include_bytes!(\"../{model}\")"),
+                &format!("include_bytes!(\"{model}\")"),
             );
-            Some((rel.to_string(), text))
+            Some((rel.to_string(), text.into_bytes()))
         })
         .collect();
     Ok(Generated { files, ops, errors })
@@ -652,9 +655,9 @@ fn write_crate(job: &mut FileJob, scratch: &Path, root: &Path) -> Result<(), Str
         lit(&root.join("runtime").to_string_lossy()),
         lit(&root.join("tests").to_string_lossy()),
     );
-    write_if_changed(&dir.join("Cargo.toml"), &manifest, &mut wanted)?;
+    write_if_changed(&dir.join("Cargo.toml"), manifest.as_bytes(), &mut wanted)?;
     let main = main_rs(job);
-    write_if_changed(&src.join("main.rs"), &main, &mut wanted)?;
+    write_if_changed(&src.join("main.rs"), main.as_bytes(), &mut wanted)?;
     for s in &job.suites {
         let (None, Some(g)) = (&s.error, &s.generated) else {
             continue;
@@ -664,16 +667,20 @@ fn write_crate(job: &mut FileJob, scratch: &Path, root: &Path) -> Result<(), Str
             write_if_changed(&sdir.join(rel), text, &mut wanted)?;
         }
         let cases = serde_json::to_string_pretty(&s.cases).map_err(|e| e.to_string())?;
-        write_if_changed(&sdir.join("cases.json"), &cases, &mut wanted)?;
+        write_if_changed(&sdir.join("cases.json"), cases.as_bytes(), &mut wanted)?;
     }
     // Remove suites left over from earlier runs.
     remove_unwanted(&src, &wanted);
     Ok(())
 }
 
-fn write_if_changed(path: &Path, text: &str, wanted: &mut BTreeSet<PathBuf>) -> Result<(), String> {
+fn write_if_changed(
+    path: &Path,
+    text: &[u8],
+    wanted: &mut BTreeSet<PathBuf>,
+) -> Result<(), String> {
     wanted.insert(path.to_path_buf());
-    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+    if std::fs::read(path).is_ok_and(|old| old == text) {
         return Ok(());
     }
     if let Some(parent) = path.parent() {
@@ -729,7 +736,9 @@ fn build_all(jobs: &mut [FileJob], scratch: &Path, root: &Path) {
                 .join(", ")
         );
         let mut sink = BTreeSet::new();
-        if let Err(e) = write_if_changed(&scratch.join("Cargo.toml"), &workspace, &mut sink) {
+        if let Err(e) =
+            write_if_changed(&scratch.join("Cargo.toml"), workspace.as_bytes(), &mut sink)
+        {
             for job in jobs.iter_mut() {
                 job.error.get_or_insert(e.clone());
             }

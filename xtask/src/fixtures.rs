@@ -10,7 +10,7 @@ pub fn owned_dirs(root: &Path) -> Vec<PathBuf> {
     vec![root.join("tests").join("generated")]
 }
 
-pub fn expected(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
+pub fn expected(root: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, String> {
     let dir = root.join("tests").join("fixtures");
     let mut out = BTreeMap::new();
     let Ok(entries) = fs::read_dir(&dir) else {

@@ -62,7 +62,7 @@ pub fn model_from_texts(
 }
 
 /// Every file `regenerate` owns, by absolute path.
-fn expected_files(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
+fn expected_files(root: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, String> {
     let models = root.join("models");
     let mut services: Vec<String> = fs::read_dir(&models)
         .map_err(|e| format!("{}: {e}", models.display()))?
@@ -95,8 +95,8 @@ fn expected_files(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
     let text = replace_between(&text, BEGIN, END, &toml_list(&members))?;
     let defaults = default_generated_members(root, &text, &members)?;
     let text = replace_between(&text, BEGIN_DEFAULT, END_DEFAULT, &toml_list(&defaults))?;
-    out.insert(cargo, text);
-    out.insert(root.join(SERVICES_FILE), services_md(&listed));
+    out.insert(cargo, text.into_bytes());
+    out.insert(root.join(SERVICES_FILE), services_md(&listed).into_bytes());
     Ok(out)
 }
 
@@ -317,7 +317,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     if check {
         let mut stale: Vec<String> = Vec::new();
         for (path, text) in &expected {
-            if fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+            if fs::read(path).ok().as_ref() != Some(text) {
                 stale.push(rel(&root, path));
             }
         }
@@ -341,7 +341,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     let mut written = 0;
     for (path, text) in &expected {
-        if fs::read_to_string(path).ok().as_deref() == Some(text.as_str()) {
+        if fs::read(path).ok().as_ref() == Some(text) {
             continue;
         }
         if let Some(parent) = path.parent() {

@@ -44,7 +44,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n",
         members.join(", ")
     );
-    write(&ws.join("Cargo.toml"), &manifest)?;
+    write(&ws.join("Cargo.toml"), manifest.as_bytes())?;
     println!(
         "generated {} services in {:.1} s; checking…",
         members.len(),
@@ -122,7 +122,7 @@ fn generate_one(data_dir: &Path, svc: &str, out: &Path, root: &Path) -> Result<(
     Ok(())
 }
 
-fn write(path: &Path, text: &str) -> Result<(), String> {
+fn write(path: &Path, text: &[u8]) -> Result<(), String> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }

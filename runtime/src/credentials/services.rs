@@ -1,9 +1,9 @@
 //! The services the credential providers call — STS, SSO, SSO OIDC and Sign-In — on the schemas and
 //! endpoint rules of their generated crates.
 //!
-//! `rboto` cannot depend on `rboto-sts` (which depends on `rboto`), so it embeds the same
-//! `model.json` and `endpoint-rule-set.json` those crates embed and reads them with the same
-//! model reader. A provider's call therefore resolves its endpoint like any generated client:
+//! `rboto` cannot depend on `rboto-sts` (which depends on `rboto`), so it embeds the same packed
+//! `model.json.lz4` and `endpoint-rule-set.json.lz4` those crates embed and reads them with the
+//! same model reader. A provider's call therefore resolves its endpoint like any generated client:
 //! `sts.cn-north-1.amazonaws.com.cn` in China, `sts-fips.…` with FIPS, dual-stack hosts, and
 //! the caller's configured endpoint URLs (`AWS_ENDPOINT_URL_STS`, `[services]` sections).
 //!
@@ -20,23 +20,23 @@ use std::sync::Arc;
 
 pub(crate) static STS: LazyService = LazyService::new(
     "sts",
-    include_str!("../../../sdk/sts/model.json"),
-    include_str!("../../../sdk/sts/endpoint-rule-set.json"),
+    include_bytes!("../../../sdk/sts/model.json.lz4"),
+    include_bytes!("../../../sdk/sts/endpoint-rule-set.json.lz4"),
 );
 pub(crate) static SSO: LazyService = LazyService::new(
     "sso",
-    include_str!("../../../sdk/sso/model.json"),
-    include_str!("../../../sdk/sso/endpoint-rule-set.json"),
+    include_bytes!("../../../sdk/sso/model.json.lz4"),
+    include_bytes!("../../../sdk/sso/endpoint-rule-set.json.lz4"),
 );
 pub(crate) static SIGNIN: LazyService = LazyService::new(
     "signin",
-    include_str!("../../../sdk/signin/model.json"),
-    include_str!("../../../sdk/signin/endpoint-rule-set.json"),
+    include_bytes!("../../../sdk/signin/model.json.lz4"),
+    include_bytes!("../../../sdk/signin/endpoint-rule-set.json.lz4"),
 );
 pub(crate) static SSO_OIDC: LazyService = LazyService::new(
     "sso-oidc",
-    include_str!("../../../sdk/sso-oidc/model.json"),
-    include_str!("../../../sdk/sso-oidc/endpoint-rule-set.json"),
+    include_bytes!("../../../sdk/sso-oidc/model.json.lz4"),
+    include_bytes!("../../../sdk/sso-oidc/endpoint-rule-set.json.lz4"),
 );
 
 /// A client for `service` with the caller's settings — FIPS, dual-stack, configured endpoint

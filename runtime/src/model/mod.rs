@@ -57,10 +57,10 @@ pub fn build(
     build_leaked(name, leak(doc), rules)
 }
 
-/// [`build`] for a model that lives for the rest of the program (a generated crate's embedded
-/// `model.json`). The schema's names are borrowed from `model` itself (the parse lends its
-/// unescaped strings), so the document tree is dropped once the schema is built: for EC2 that
-/// tree was megabytes kept for the program's life.
+/// [`build`] for a model that lives for the rest of the program (a generated crate's
+/// `model.json.lz4`, unpacked). The schema's names are borrowed from `model` itself (the parse
+/// lends its unescaped strings), so the document tree is dropped once the schema is built: for
+/// EC2 that tree was megabytes kept for the program's life.
 pub fn build_static(
     name: &'static str,
     model: &'static str,

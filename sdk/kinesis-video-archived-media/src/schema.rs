@@ -3,6 +3,6 @@
 /// The `kinesis-video-archived-media` service, read from botocore's model (without its documentation) the first time a client is made.
 pub static SERVICE: rboto::__private::schema::LazyService = rboto::__private::schema::LazyService::new(
     "kinesis-video-archived-media",
-    include_str!("../model.json"),
-    include_str!("../endpoint-rule-set.json"),
+    include_bytes!("../model.json.lz4"),
+    include_bytes!("../endpoint-rule-set.json.lz4"),
 );

@@ -3,6 +3,6 @@
 /// The `proto-ec2` service, read from botocore's model (without its documentation) the first time a client is made.
 pub static SERVICE: rboto::__private::schema::LazyService = rboto::__private::schema::LazyService::new(
     "proto-ec2",
-    include_str!("../model.json"),
-    "",
+    include_bytes!("../model.json.lz4"),
+    &[],
 );

@@ -3,6 +3,6 @@
 /// The `proto-rest-xml` service, read from botocore's model (without its documentation) the first time a client is made.
 pub static SERVICE: rboto::__private::schema::LazyService = rboto::__private::schema::LazyService::new(
     "proto-rest-xml",
-    include_str!("../model.json"),
-    "",
+    include_bytes!("../model.json.lz4"),
+    &[],
 );
