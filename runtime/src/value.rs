@@ -574,6 +574,16 @@ macro_rules! enum_value {
 mod tests {
     use super::*;
 
+    /// A parsed response is a tree of thousands of values, each moved several times on its
+    /// way into typed fields: a large variant held inline (a response stream was) makes every
+    /// one of them, and every unset member slot, that large.
+    #[test]
+    fn a_value_is_five_words() {
+        assert_eq!(std::mem::size_of::<Value>(), 40);
+        assert_eq!(std::mem::size_of::<Option<Value>>(), 40);
+        assert_eq!(std::mem::size_of::<Body>(), 40);
+    }
+
     #[test]
     fn out_of_range_integer_is_an_error_not_a_wrap() {
         assert!(i32::from_value(Value::Int(i64::from(i32::MAX) + 1)).is_err());

@@ -23,8 +23,11 @@ enum Inner {
     Bytes(Bytes),
     /// In memory, delivered as these frames, in order.
     Chunks(std::collections::VecDeque<Bytes>),
-    Incoming(Stream),
-    File(FileBody),
+    // Boxed, like the two below: inline, these made every `Body` and so every `Value` 152
+    // bytes, and a parsed response is thousands of `Value`s (a DynamoDB union alone is a slot
+    // per member). Now both are 40 bytes, and a response stream costs one allocation.
+    Incoming(Box<Stream>),
+    File(Box<FileBody>),
     /// Another body sent `aws-chunked` with its checksum in a trailer.
     AwsChunked(Box<AwsChunked>),
     /// An input event stream, encoded and signed event by event as it is sent.
@@ -179,13 +182,13 @@ impl Body {
         body: hyper::body::Incoming,
         read_timeout: Option<Duration>,
     ) -> Self {
-        Body(Inner::Incoming(Stream {
+        Body(Inner::Incoming(Box::new(Stream {
             body,
             read_timeout,
             timer: None,
             validator: None,
             turn: None,
-        }))
+        })))
     }
 
     /// This response body, holding `turn` (its request's turn on the host's connections, see
@@ -246,7 +249,9 @@ impl Body {
     pub async fn from_path(path: impl AsRef<Path>) -> io::Result<Body> {
         let path = path.as_ref().to_path_buf();
         let (file, len) = open(path.clone()).await?;
-        Ok(Body(Inner::File(FileBody::new(path, file, 0, len))))
+        Ok(Body(Inner::File(Box::new(FileBody::new(
+            path, file, 0, len,
+        )))))
     }
 
     /// `len` bytes of the file at `path` from `offset` (one part of a multipart upload), read
@@ -268,7 +273,9 @@ impl Body {
                 ),
             ));
         }
-        Ok(Body(Inner::File(FileBody::new(path, file, offset, len))))
+        Ok(Body(Inner::File(Box::new(FileBody::new(
+            path, file, offset, len,
+        )))))
     }
 
     /// This body, calling `observer` after each chunk read from its file with how many of its
@@ -290,7 +297,7 @@ impl Body {
             Inner::Bytes(b) => Some(Body(Inner::Bytes(b.clone()))),
             Inner::Chunks(c) => Some(Body(Inner::Chunks(c.clone()))),
             Inner::Incoming(_) => None,
-            Inner::File(f) => f.reopen().map(|f| Body(Inner::File(f))),
+            Inner::File(f) => f.reopen().map(|f| Body(Inner::File(Box::new(f)))),
             Inner::AwsChunked(c) => Some(Body(Inner::AwsChunked(Box::new(c.try_clone()?)))),
             // The caller's events are sent once.
             Inner::Events(_) => None,

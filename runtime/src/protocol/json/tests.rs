@@ -579,3 +579,18 @@ fn invalid_json_anywhere_wins_over_an_earlier_shape_mismatch() {
     assert!(parse(br#"{"Count":1} trailing"#).contains("invalid JSON"));
     assert!(parse(br#"{"Tags":"a"} trailing"#).contains("invalid JSON"));
 }
+
+#[test]
+fn a_body_that_is_not_utf8_is_invalid_json_at_its_byte() {
+    let headers = http::HeaderMap::new();
+    let err = parse_output(
+        &SERVICE,
+        &OP,
+        &response(200, &headers, b"{\"Tags\":\"a\xffb\"}"),
+        None,
+    )
+    .unwrap_err()
+    .0;
+    assert!(err.contains("invalid JSON"), "{err}");
+    assert!(err.contains("not UTF-8 (at byte 10)"), "{err}");
+}
