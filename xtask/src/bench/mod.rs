@@ -53,34 +53,29 @@ const PYTHON: Counts = Counts {
     moto: 30,
 };
 const CONCURRENT: usize = 1_000;
-/// Rounds of the requests against moto; see [`moto_rounds`].
-const MOTO_ROUNDS: usize = 5;
+/// Rounds of the timed requests; see [`in_rounds`].
+const ROUNDS: usize = 5;
 
-/// The requests against moto, and rboto's bare client there (the floor of those rows), as
-/// `MOTO_ROUNDS` rounds of every driver in turn: moto shares the machine's two cores with the
-/// client it answers, and one run per driver minutes apart let a slow spell of either land
-/// on one column alone (the same rboto code measured 80 µs in one run and 129 µs in the
-/// next). Each figure is the median of its rounds; one column per driver, keys `moto.*`.
-fn moto_rounds(drivers: &[Driver], url: &str) -> Vec<Figures> {
+/// Timed requests (`req`, and rboto's bare client as their floor with `bare`) against the
+/// server at `url`, as [`ROUNDS`] rounds of every driver in turn: the machine is shared, moto
+/// shares its two cores with the client it answers, and one run per driver minutes apart let
+/// a slow spell land on one column alone (the same rboto code measured 80 µs of GetObject CPU
+/// on moto in one run and 129 µs in the next, and 54 µs of GetItem CPU on the local server in
+/// one run and 74 µs in another, with the same instruction count). Each figure is the median of
+/// its rounds; one column per driver, keys prefixed with `prefix`.
+fn in_rounds(drivers: &[Driver], url: &str, set: &str, prefix: &str) -> Vec<Figures> {
     let mut rounds: Vec<Vec<Figures>> = vec![Vec::new(); drivers.len()];
-    for round in 1..=MOTO_ROUNDS {
-        println!("== requests against moto, round {round} of {MOTO_ROUNDS}");
+    for round in 1..=ROUNDS {
+        println!("== requests to {url} ({set}), round {round} of {ROUNDS}");
         for (i, d) in drivers.iter().enumerate() {
             if d.is_missing() {
                 continue;
             }
-            let n = if d.is_python() {
-                PYTHON.moto
-            } else {
-                RUST.moto
-            }
-            .to_string();
-            let mut runs = vec![("moto requests", vec!["req", url, &n, "all", "basic"])];
+            let c = if d.is_python() { &PYTHON } else { &RUST };
+            let n = if prefix.is_empty() { c.req } else { c.moto }.to_string();
+            let mut runs = vec![("requests", vec!["req", url, &n, "all", set])];
             if i == 0 {
-                runs.push((
-                    "the bare client's floor on moto",
-                    vec!["bare", url, &n, "all"],
-                ));
+                runs.push(("the bare client's floor", vec!["bare", url, &n, "all"]));
             }
             for (what, args) in runs {
                 match d.run(&args) {
@@ -100,7 +95,7 @@ fn moto_rounds(drivers: &[Driver], url: &str) -> Vec<Figures> {
             all.into_iter()
                 .map(|(k, mut values)| {
                     values.sort_by(f64::total_cmp);
-                    (format!("moto.{k}"), values[values.len() / 2])
+                    (format!("{prefix}{k}"), values[values.len() / 2])
                 })
                 .collect()
         })
@@ -185,7 +180,6 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             ),
         );
         take("endpoint resolution", d.endpoint());
-        take("requests", d.run(&["req", &local, &n(c.req), "all", "all"]));
         let phases: Vec<String> = table::KINDS
             .iter()
             .map(|(k, _)| format!("req.{k}"))
@@ -205,15 +199,20 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         );
         if d.name == "rboto" {
             take("transfers", drivers::transfers(&root));
-            take(
-                "the bare client's floor",
-                d.run(&["bare", &local, &n(c.req), "all"]),
-            );
         }
         results.push(f);
     }
+    for (column, figures) in results
+        .iter_mut()
+        .zip(in_rounds(&drivers, &local, "all", ""))
+    {
+        column.extend(figures);
+    }
     if let Some((_, url)) = &moto {
-        for (column, figures) in results.iter_mut().zip(moto_rounds(&drivers, url)) {
+        for (column, figures) in results
+            .iter_mut()
+            .zip(in_rounds(&drivers, url, "basic", "moto."))
+        {
             column.extend(figures);
         }
     }
