@@ -5,9 +5,10 @@
 //! builds its schema from that text the first time a client is made (`rboto::model`). Both are
 //! packed as LZ4 blocks: the JSON is so repetitive that S3's 344 KB become 46 KB, and every
 //! binary carried it whole (a third of what rboto added to an S3 program). Unpacking costs the
-//! runtime a fraction of a millisecond once per service, beside the parse it did anyway. Thousands of `static` shapes were a large share of a service crate's build;
-//! and the runtime reading models itself is what lets one reader serve generated and dynamic
-//! clients alike.
+//! runtime a fraction of a millisecond once per service, beside the parse it did anyway.
+//!
+//! Thousands of `static` shapes were a large share of a service crate's build; and the runtime
+//! reading models itself is what lets one reader serve generated and dynamic clients alike.
 
 use crate::ir::Ir;
 use proc_macro2::TokenStream;

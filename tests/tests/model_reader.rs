@@ -1,11 +1,11 @@
 //! The runtime's model reader (`rboto::model`) against the vendored botocore models.
 //!
 //! A generated crate embeds its model without documentation (`sdk/<service>/model.json.lz4`,
-//! packed) and the runtime builds the crate's schema from it. For every generated service this builds the schema
-//! twice, from the model as botocore ships it (with its `sdk-extras` overlay) and from the
-//! embedded copy, and requires the two to describe the same service shape for shape: so nothing
-//! the runtime reads was stripped. It also requires every operation to be found by name, as
-//! generated inputs find theirs.
+//! packed) and the runtime builds the crate's schema from it. For every generated service this
+//! builds the schema twice, from the model as botocore ships it (with its `sdk-extras` overlay)
+//! and from the embedded copy, and requires the two to describe the same service shape for
+//! shape: so nothing the runtime reads was stripped. It also requires every operation to be
+//! found by name, as generated inputs find theirs.
 
 use rboto::__private::schema::LazyService;
 use rboto_tests::schema_dump::describe;

@@ -82,14 +82,11 @@ pub(crate) fn resolve(
         values: key.params,
     };
     let ep = from_rules(service, cfg, &params, failed)?;
-    settings.1.put(
-        CacheKey {
-            service: key.service,
-            params: params.values,
-            region: key.region,
-        },
-        &ep,
-    );
+    let key = CacheKey {
+        params: params.values,
+        ..key
+    };
+    settings.1.put(key, &ep);
     Ok(ep)
 }
 

@@ -56,14 +56,20 @@ const CONCURRENT: usize = 1_000;
 /// Rounds of the timed requests; see [`in_rounds`].
 const ROUNDS: usize = 5;
 
-/// Timed requests (`req`, and rboto's bare client as their floor with `bare`) against the
-/// server at `url`, as [`ROUNDS`] rounds of every driver in turn: the machine is shared, moto
+/// Timed requests (`req` of the kinds in `set`, `per_run` of each, and rboto's bare client as
+/// their floor with `bare`) against the server at `url`, as [`ROUNDS`] rounds of every driver in turn: the machine is shared, moto
 /// shares its two cores with the client it answers, and one run per driver minutes apart let
 /// a slow spell land on one column alone (the same rboto code measured 80 µs of GetObject CPU
 /// on moto in one run and 129 µs in the next, and 54 µs of GetItem CPU on the local server in
 /// one run and 74 µs in another, with the same instruction count). Each figure is the median of
 /// its rounds; one column per driver, keys prefixed with `prefix`.
-fn in_rounds(drivers: &[Driver], url: &str, set: &str, prefix: &str) -> Vec<Figures> {
+fn in_rounds(
+    drivers: &[Driver],
+    url: &str,
+    set: &str,
+    per_run: fn(&Counts) -> usize,
+    prefix: &str,
+) -> Vec<Figures> {
     let mut rounds: Vec<Vec<Figures>> = vec![Vec::new(); drivers.len()];
     for round in 1..=ROUNDS {
         println!("== requests to {url} ({set}), round {round} of {ROUNDS}");
@@ -71,10 +77,9 @@ fn in_rounds(drivers: &[Driver], url: &str, set: &str, prefix: &str) -> Vec<Figu
             if d.is_missing() {
                 continue;
             }
-            let c = if d.is_python() { &PYTHON } else { &RUST };
-            let n = if prefix.is_empty() { c.req } else { c.moto }.to_string();
+            let n = per_run(if d.is_python() { &PYTHON } else { &RUST }).to_string();
             let mut runs = vec![("requests", vec!["req", url, &n, "all", set])];
-            if i == 0 {
+            if d.name == "rboto" {
                 runs.push(("the bare client's floor", vec!["bare", url, &n, "all"]));
             }
             for (what, args) in runs {
@@ -202,16 +207,18 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         results.push(f);
     }
-    for (column, figures) in results
-        .iter_mut()
-        .zip(in_rounds(&drivers, &local, "all", ""))
+    for (column, figures) in
+        results
+            .iter_mut()
+            .zip(in_rounds(&drivers, &local, "all", |c| c.req, ""))
     {
         column.extend(figures);
     }
     if let Some((_, url)) = &moto {
-        for (column, figures) in results
-            .iter_mut()
-            .zip(in_rounds(&drivers, url, "basic", "moto."))
+        for (column, figures) in
+            results
+                .iter_mut()
+                .zip(in_rounds(&drivers, url, "basic", |c| c.moto, "moto."))
         {
             column.extend(figures);
         }
