@@ -72,6 +72,30 @@ from moto.server import main
 main(sys.argv[1:])
 ";
 
+/// The same watchdog, then moto's WSGI application served by waitress instead of werkzeug's
+/// development server, which closes every connection after one response. waitress keeps
+/// HTTP/1.1 connections alive (and drains unread request bodies, which is why werkzeug
+/// refuses to). It prints the port in werkzeug's words, so [`MotoServer`] finds it the same way.
+const KEEP_ALIVE_WRAPPER: &str = "\
+import os, sys, threading
+def _watchdog():
+    try:
+        sys.stdin.buffer.read()
+    finally:
+        os._exit(0)
+threading.Thread(target=_watchdog, daemon=True).start()
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from waitress import create_server
+server = create_server(DomainDispatcherApplication(create_backend_app), host='127.0.0.1', port=0, threads=8)
+os.environ['MOTO_PORT'] = str(server.effective_port)
+print(f' * Running on http://127.0.0.1:{server.effective_port}', flush=True)
+server.run()
+";
+
+/// The Python package [`MotoServer::start_keep_alive`] needs beside moto; not part of
+/// [`PIP_PACKAGES`], because only the benchmarks serve moto this way.
+pub const KEEP_ALIVE_PACKAGE: (&str, &str) = ("waitress", "waitress==3.0.2");
+
 /// Number of requests moto lets through unchecked after `reset-auth`: exactly the IAM calls of
 /// [`MotoServer::enable_auth`] (CreateUser, PutUserPolicy, CreateAccessKey).
 const AUTH_SETUP_CALLS: u32 = 3;
@@ -119,6 +143,19 @@ impl MotoServer {
     /// Installs moto on first use (see the module docs), starts a server on a free port of
     /// 127.0.0.1 and returns once it answers `GET /moto-api/data.json`.
     pub fn start() -> Result<MotoServer, String> {
+        Self::serve(WRAPPER, &["-H", "127.0.0.1", "-p", "0"])
+    }
+
+    /// Like [`MotoServer::start`], but served with HTTP/1.1 keep-alive, the way AWS serves
+    /// clients: what the benchmarks measure against. Needs [`KEEP_ALIVE_PACKAGE`] installed
+    /// in the venv ([`VENV`]`.ensure_package`). Unlike werkzeug, waitress drops request headers
+    /// whose names contain an underscore (S3 metadata such as `x-amz-meta-a_b`), and it logs
+    /// no line per request.
+    pub fn start_keep_alive() -> Result<MotoServer, String> {
+        Self::serve(KEEP_ALIVE_WRAPPER, &[])
+    }
+
+    fn serve(wrapper: &str, args: &[&str]) -> Result<MotoServer, String> {
         let venv = ensure_installed()?;
         let logs = logs_dir();
         fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
@@ -133,8 +170,8 @@ impl MotoServer {
         let python = venv.join("bin").join("python");
         let child = Command::new(&python)
             .arg("-c")
-            .arg(WRAPPER)
-            .args(["-H", "127.0.0.1", "-p", "0"])
+            .arg(wrapper)
+            .args(args)
             .current_dir(&logs)
             .env("PYTHONUNBUFFERED", "1")
             // Verification must start off whatever the caller's environment says.

@@ -88,6 +88,38 @@ impl Venv {
         }
     }
 
+    /// Makes sure the venv is installed and can `import module`, pip-installing `spec` into it
+    /// if not (extras only some tools need, such as the benchmarks' boto3 beside moto); returns
+    /// the venv. Not locked: call it from one process at a time.
+    pub fn ensure_package(&self, module: &str, spec: &str) -> Result<PathBuf, String> {
+        let venv = self.ensure_installed()?;
+        let imports = Command::new(venv.join("bin").join("python"))
+            .args(["-c", &format!("import {module}")])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !imports {
+            let _ = writeln!(
+                std::io::stderr(),
+                "installing {spec} into {}…",
+                venv.display()
+            );
+            let status = Command::new(venv.join("bin").join("pip"))
+                .args(["install", "--quiet", spec])
+                .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+                .stdin(Stdio::null())
+                .status()
+                .map_err(|e| format!("cannot run pip of {}: {e}", venv.display()))?;
+            if !status.success() {
+                return Err(format!(
+                    "pip install {spec} into {}: {status}",
+                    venv.display()
+                ));
+            }
+        }
+        Ok(venv)
+    }
+
     fn is_installed(&self, venv: &Path) -> bool {
         fs::read_to_string(venv.join(INSTALLED_MARKER))
             .is_ok_and(|text| text.trim() == self.packages)

@@ -105,22 +105,8 @@ impl Driver {
     }
 
     pub fn boto3() -> Result<Self, String> {
-        let venv = rboto_tests::moto::ensure_installed()?;
+        let venv = rboto_tests::moto::VENV.ensure_package("boto3", BOTO3)?;
         let python = venv.join("bin").join("python");
-        let has_boto3 = Command::new(&python)
-            .args(["-c", "import boto3"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !has_boto3 {
-            println!("installing {BOTO3} into {}…", venv.display());
-            check(
-                Command::new(venv.join("bin").join("pip"))
-                    .args(["install", "--quiet", BOTO3])
-                    .status(),
-                "pip install boto3",
-            )?;
-        }
         // The venv's `bin/python` is a link to the interpreter itself (never a wrapper script
         // such as pyenv's shims), so valgrind can start it.
         let script = crate::workspace_root()

@@ -143,7 +143,13 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let server = Server::start(&drivers[0])?;
     let local = server.url();
     println!("local keep-alive server at {local}");
-    let moto = match rboto_tests::moto::MotoServer::start() {
+    // Served with keep-alive, as AWS serves clients and as issue 14's figures were measured:
+    // werkzeug's one connection per request would make every request pay for a connection.
+    let (module, spec) = rboto_tests::moto::KEEP_ALIVE_PACKAGE;
+    let moto = match rboto_tests::moto::VENV
+        .ensure_package(module, spec)
+        .and_then(|_| rboto_tests::moto::MotoServer::start_keep_alive())
+    {
         Ok(m) => {
             let url = m.endpoint();
             match drivers[0].run(&["setup", &url]) {

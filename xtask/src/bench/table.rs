@@ -408,13 +408,15 @@ pub fn document(table: &str, command: &str) -> String {
          - The local server is `rboto-bench serve`: HTTP/1.1 keep-alive, canned responses \
            built in code (xtask/bench/rboto-bench/src/payloads.rs), in its own process. The \
            payload rows are a whole request each, so they include the request's own cost.\n\
+         - moto is served for these rows with HTTP/1.1 keep-alive, as AWS serves clients: \
+           moto's WSGI application under waitress (`MotoServer::start_keep_alive` in \
+           tests/src/moto.rs), where `moto_server`'s werkzeug would close every connection \
+           after one response.\n\
          - aws-sdk-rust versions are pinned in xtask/bench/aws-bench/Cargo.toml (with its \
            Cargo.lock); boto3 is the version matching the botocore moto's venv pins.\n\
          - The limit of a client CPU row is the same request sent by a bare HTTP/1.1 client \
            (`rboto-bench bare`: a tokio socket and request bytes signed once) on the same \
-           runtime: the exchange itself, which no client avoids (a few µs on the local server; \
-           on moto, which closes the connection after each response, a new connection each \
-           time). The rows \"above the bare client's\" take it out of every column and carry \
+           runtime: the exchange itself, which no client avoids. The rows \"above the bare client's\" take it out of every column and carry \
            the target. On an idle machine the SDKs' CPU per request is several times what \
            their instruction counts suggest: caches are cold after each wait, so it follows the \
            code and data a request touches. The timed request rows (local server and moto) \

@@ -2,9 +2,8 @@
 //! `TcpStream`, request bytes signed once up front, a response read by its `Content-Length`),
 //! on the same current-thread runtime and with the same timing as `req`.
 //!
-//! This is the floor of the client CPU rows: the exchange itself, which no client avoids (a
-//! few µs against the local server; against moto, which closes the connection after each
-//! response, a new connection each time). The table shows it in the limit column and the SDKs'
+//! This is the floor of the client CPU rows: the exchange itself, which no client avoids. The
+//! table shows it in the limit column and the SDKs'
 //! CPU above it, the part their code is responsible for.
 
 use crate::payloads::OBJECT_SIZE;
@@ -84,8 +83,8 @@ fn request(kind: &str, host: &str) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// One connection, reopened when the server closes it (moto answers each request with
-/// `Connection: close`).
+/// One connection, reopened when the server closes it (as `moto_server` does after every
+/// response).
 struct Bare {
     addr: String,
     stream: Option<TcpStream>,
