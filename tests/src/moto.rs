@@ -60,6 +60,12 @@ pub const ACCOUNT_ID_HEADER: &str = "x-moto-account-id";
 
 /// The Python run as the server process: a watchdog thread that exits the process as soon as
 /// standard input reaches end-of-file (the parent closed it or died), then moto's server main.
+///
+/// With the single argument `--keep-alive`, moto's WSGI application is served by waitress
+/// instead of werkzeug's development server, which closes every connection after one response:
+/// waitress keeps HTTP/1.1 connections alive (and drains unread request bodies, which is why
+/// werkzeug refuses to). It prints the port in werkzeug's words, so [`MotoServer`] finds it the
+/// same way.
 const WRAPPER: &str = "\
 import os, sys, threading
 def _watchdog():
@@ -68,28 +74,17 @@ def _watchdog():
     finally:
         os._exit(0)
 threading.Thread(target=_watchdog, daemon=True).start()
-from moto.server import main
-main(sys.argv[1:])
-";
-
-/// The same watchdog, then moto's WSGI application served by waitress instead of werkzeug's
-/// development server, which closes every connection after one response. waitress keeps
-/// HTTP/1.1 connections alive (and drains unread request bodies, which is why werkzeug
-/// refuses to). It prints the port in werkzeug's words, so [`MotoServer`] finds it the same way.
-const KEEP_ALIVE_WRAPPER: &str = "\
-import os, sys, threading
-def _watchdog():
-    try:
-        sys.stdin.buffer.read()
-    finally:
-        os._exit(0)
-threading.Thread(target=_watchdog, daemon=True).start()
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from waitress import create_server
-server = create_server(DomainDispatcherApplication(create_backend_app), host='127.0.0.1', port=0, threads=8)
-os.environ['MOTO_PORT'] = str(server.effective_port)
-print(f' * Running on http://127.0.0.1:{server.effective_port}', flush=True)
-server.run()
+if sys.argv[1:] == ['--keep-alive']:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from waitress import create_server
+    app = DomainDispatcherApplication(create_backend_app)
+    server = create_server(app, host='127.0.0.1', port=0, threads=8)
+    os.environ['MOTO_PORT'] = str(server.effective_port)
+    print(f' * Running on http://127.0.0.1:{server.effective_port}', flush=True)
+    server.run()
+else:
+    from moto.server import main
+    main(sys.argv[1:])
 ";
 
 /// The Python package [`MotoServer::start_keep_alive`] needs beside moto; not part of
@@ -143,7 +138,7 @@ impl MotoServer {
     /// Installs moto on first use (see the module docs), starts a server on a free port of
     /// 127.0.0.1 and returns once it answers `GET /moto-api/data.json`.
     pub fn start() -> Result<MotoServer, String> {
-        Self::serve(WRAPPER, &["-H", "127.0.0.1", "-p", "0"])
+        Self::serve(&["-H", "127.0.0.1", "-p", "0"])
     }
 
     /// Like [`MotoServer::start`], but served with HTTP/1.1 keep-alive, the way AWS serves
@@ -152,10 +147,10 @@ impl MotoServer {
     /// whose names contain an underscore (S3 metadata such as `x-amz-meta-a_b`), and it logs
     /// no line per request.
     pub fn start_keep_alive() -> Result<MotoServer, String> {
-        Self::serve(KEEP_ALIVE_WRAPPER, &[])
+        Self::serve(&["--keep-alive"])
     }
 
-    fn serve(wrapper: &str, args: &[&str]) -> Result<MotoServer, String> {
+    fn serve(args: &[&str]) -> Result<MotoServer, String> {
         let venv = ensure_installed()?;
         let logs = logs_dir();
         fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
@@ -170,7 +165,7 @@ impl MotoServer {
         let python = venv.join("bin").join("python");
         let child = Command::new(&python)
             .arg("-c")
-            .arg(wrapper)
+            .arg(WRAPPER)
             .args(args)
             .current_dir(&logs)
             .env("PYTHONUNBUFFERED", "1")

@@ -216,3 +216,55 @@ fn the_verification_check_tells_on_from_off() {
     let served = server.check_verification_on(&key).unwrap_err();
     assert!(served.contains("HTTP 200"), "{served}");
 }
+
+/// The benchmarks' moto (`cargo xtask bench`) keeps connections alive: two requests on one
+/// connection are both answered by moto, where `moto_server` closes after the first.
+#[test]
+fn the_keep_alive_server_answers_twice_on_one_connection() {
+    use std::io::{Read, Write};
+    let (module, spec) = rboto_tests::moto::KEEP_ALIVE_PACKAGE;
+    rboto_tests::moto::VENV
+        .ensure_package(module, spec)
+        .expect("waitress installs");
+    let server = rboto_tests::moto::MotoServer::start_keep_alive().expect("moto starts");
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let request = format!(
+        "GET /moto-api/data.json HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+        server.port()
+    );
+    for n in 1..=2 {
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = Vec::new();
+        let mut buf = [0u8; 4096];
+        // moto answers `{}`-like JSON with a Content-Length; read until the head and body are in.
+        let body = loop {
+            let read = stream.read(&mut buf).unwrap();
+            assert!(read > 0, "request {n}: the server closed the connection");
+            response.extend_from_slice(&buf[..read]);
+            let text = String::from_utf8_lossy(&response).into_owned();
+            let Some((head, body)) = text.split_once("\r\n\r\n") else {
+                continue;
+            };
+            let length: usize = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap())
+                })
+                .expect("a Content-Length");
+            if body.len() >= length {
+                assert!(head.starts_with("HTTP/1.1 200"), "request {n}: {head}");
+                assert!(
+                    !head.to_ascii_lowercase().contains("connection: close"),
+                    "{head}"
+                );
+                break body.to_string();
+            }
+        };
+        assert!(body.starts_with('{'), "request {n}: {body}");
+    }
+}
