@@ -234,6 +234,16 @@ fn rows() -> Vec<Row> {
             Target::Aws(0.2),
         )
     });
+    rows.push(Row {
+        limit: Some("build.release_cpu.floor.s".into()),
+        ..row(
+            "clean release build, S3 + DynamoDB + STS program: CPU, user + system (limit: the \
+             HTTPS stack alone)",
+            "build.release_cpu.s",
+            Unit::Secs,
+            Target::Aws(0.2),
+        )
+    });
     rows.push(row(
         "clean `cargo check` of an EC2 program: wall",
         "build.check_ec2.s",
