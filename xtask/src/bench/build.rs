@@ -1,9 +1,10 @@
 //! The build figures of issue 8, for rboto and aws-sdk-rust: a clean release build of the
-//! S3 + DynamoDB + STS program (`cargo xtask buildtime`'s; its wall and CPU time), a clean `cargo check` of an EC2
-//! program, and the stripped size of an S3 ListBuckets program in the default release profile
-//! and with fat LTO + `opt-level = "z"`. The programs are in `xtask/buildtime/`, each its own
-//! workspace, built into `target/buildtime/<program>[-small]`. The same release build and
-//! binaries of `bare-https` (the HTTP/TLS stack alone) are the limit of those rows.
+//! S3 + DynamoDB + STS program (`cargo xtask buildtime`'s; its wall and CPU time), a clean
+//! `cargo check` of an EC2 program, and the stripped size of an S3 ListBuckets program in the
+//! default release profile and with fat LTO + `opt-level = "z"`. The programs are in
+//! `xtask/buildtime/`, each its own workspace, built into `target/buildtime/<program>[-small]`.
+//! The same release build and binaries of `bare-https` (the HTTP/TLS stack alone) are the
+//! limit of those rows.
 
 use super::drivers::{cargo, Figures};
 use crate::buildtime::FLOOR;

@@ -57,12 +57,13 @@ const CONCURRENT: usize = 1_000;
 const ROUNDS: usize = 5;
 
 /// Timed requests (`req` of the kinds in `set`, `per_run` of each, and rboto's bare client as
-/// their floor with `bare`) against the server at `url`, as [`ROUNDS`] rounds of every driver in turn: the machine is shared, moto
-/// shares its two cores with the client it answers, and one run per driver minutes apart let
-/// a slow spell land on one column alone (the same rboto code measured 80 µs of GetObject CPU
-/// on moto in one run and 129 µs in the next, and 54 µs of GetItem CPU on the local server in
-/// one run and 74 µs in another, with the same instruction count). Each figure is the median of
-/// its rounds; one column per driver, keys prefixed with `prefix`.
+/// their floor with `bare`) against the server at `url`, as [`ROUNDS`] rounds of every driver
+/// in turn: the machine is shared, moto shares its two cores with the client it answers, and
+/// one run per driver minutes apart let a slow spell land on one column alone (the same rboto
+/// code measured 80 µs of GetObject CPU on moto in one run and 129 µs in the next, and 54 µs of
+/// GetItem CPU on the local server in one run and 74 µs in another, with the same instruction
+/// count). Each figure is the median of its rounds; one column per driver, keys prefixed with
+/// `prefix`.
 fn in_rounds(
     drivers: &[Driver],
     url: &str,

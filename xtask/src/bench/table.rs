@@ -426,8 +426,8 @@ pub fn document(table: &str, command: &str) -> String {
            Cargo.lock); boto3 is the version matching the botocore moto's venv pins.\n\
          - The limit of a client CPU row is the same request sent by a bare HTTP/1.1 client \
            (`rboto-bench bare`: a tokio socket and request bytes signed once) on the same \
-           runtime: the exchange itself, which no client avoids. The rows \"above the bare client's\" take it out of every column and carry \
-           the target. On an idle machine the SDKs' CPU per request is several times what \
+           runtime: the exchange itself, which no client avoids. The rows \"above the bare \
+           client's\" take it out of every column and carry the target. On an idle machine the SDKs' CPU per request is several times what \
            their instruction counts suggest: caches are cold after each wait, so it follows the \
            code and data a request touches. The timed request rows (local server and moto) \
            are measured in five rounds of every driver in turn (and the bare client), each \

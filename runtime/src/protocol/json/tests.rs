@@ -334,35 +334,37 @@ fn empty_or_blank_body_means_no_members() {
     }
 }
 
+/// The parse error of a 200 response with `body` to `OP`.
+fn output_error(body: &[u8]) -> String {
+    let headers = http::HeaderMap::new();
+    parse_output(&SERVICE, &OP, &response(200, &headers, body), None)
+        .unwrap_err()
+        .0
+}
+
 #[test]
 fn bad_responses_are_parse_errors() {
-    let headers = http::HeaderMap::new();
-    let parse = |body: &[u8]| {
-        parse_output(&SERVICE, &OP, &response(200, &headers, body), None)
-            .unwrap_err()
-            .0
-    };
     assert_eq!(
-        parse(br#"{"Nested":{"Items":[{},{"Count":"3"}]}}"#),
+        output_error(br#"{"Nested":{"Items":[{},{"Count":"3"}]}}"#),
         "Input.Nested.Items[1].Count: expected integer for shape Integer, found string \"3\""
     );
     assert_eq!(
-        parse(br#"{"Count":2147483648}"#),
+        output_error(br#"{"Count":2147483648}"#),
         "Input.Count: number 2147483648 is out of range for integer shape Integer"
     );
-    assert!(parse(br#"{"Big":99999999999999999999}"#).contains("out of range"));
-    assert!(parse(br#"{"Count":1.5}"#).contains("not an integer"));
-    assert!(parse(br#"{"Ratio":1e999}"#).contains("invalid JSON"));
-    assert!(parse(br#"{"Ratio":"fast"}"#).contains("Input.Ratio"));
-    assert!(parse(br#"{"Data":"Zm9vY"}"#).contains("invalid base64"));
-    assert!(parse(br#"{"When":"yesterday"}"#).contains("Input.When"));
-    assert!(parse(br#"{"When":1e300}"#).contains("out of range"));
-    assert!(parse(br#"{"Attrs":{"k":7}}"#).contains("Input.Attrs[\"k\"]"));
-    assert!(parse(br#"{"Tags":"a"}"#).contains("expected list"));
-    assert!(parse(br#"{"Pick":{"S":"a","I":1}}"#).contains("one and only one"));
-    assert!(parse(br#"{"name":"trunc"#).contains("invalid JSON"));
-    assert!(parse(b"[1,2]").contains("expected a JSON object"));
-    assert!(parse(&[0xff, 0xfe]).contains("invalid JSON"));
+    assert!(output_error(br#"{"Big":99999999999999999999}"#).contains("out of range"));
+    assert!(output_error(br#"{"Count":1.5}"#).contains("not an integer"));
+    assert!(output_error(br#"{"Ratio":1e999}"#).contains("invalid JSON"));
+    assert!(output_error(br#"{"Ratio":"fast"}"#).contains("Input.Ratio"));
+    assert!(output_error(br#"{"Data":"Zm9vY"}"#).contains("invalid base64"));
+    assert!(output_error(br#"{"When":"yesterday"}"#).contains("Input.When"));
+    assert!(output_error(br#"{"When":1e300}"#).contains("out of range"));
+    assert!(output_error(br#"{"Attrs":{"k":7}}"#).contains("Input.Attrs[\"k\"]"));
+    assert!(output_error(br#"{"Tags":"a"}"#).contains("expected list"));
+    assert!(output_error(br#"{"Pick":{"S":"a","I":1}}"#).contains("one and only one"));
+    assert!(output_error(br#"{"name":"trunc"#).contains("invalid JSON"));
+    assert!(output_error(b"[1,2]").contains("expected a JSON object"));
+    assert!(output_error(&[0xff, 0xfe]).contains("invalid JSON"));
 }
 
 #[test]
@@ -568,29 +570,15 @@ fn unknown_members_are_skipped_and_a_repeated_key_keeps_its_last_value() {
 #[test]
 fn invalid_json_anywhere_wins_over_an_earlier_shape_mismatch() {
     // The body is read in one pass: a mismatch met first must not hide that the JSON is broken.
-    let headers = http::HeaderMap::new();
-    let parse = |body: &[u8]| {
-        parse_output(&SERVICE, &OP, &response(200, &headers, body), None)
-            .unwrap_err()
-            .0
-    };
-    assert!(parse(br#"{"Tags":"a","Count":}"#).contains("invalid JSON"));
-    assert!(parse(b"[1,2").contains("invalid JSON"));
-    assert!(parse(br#"{"Count":1} trailing"#).contains("invalid JSON"));
-    assert!(parse(br#"{"Tags":"a"} trailing"#).contains("invalid JSON"));
+    assert!(output_error(br#"{"Tags":"a","Count":}"#).contains("invalid JSON"));
+    assert!(output_error(b"[1,2").contains("invalid JSON"));
+    assert!(output_error(br#"{"Count":1} trailing"#).contains("invalid JSON"));
+    assert!(output_error(br#"{"Tags":"a"} trailing"#).contains("invalid JSON"));
 }
 
 #[test]
 fn a_body_that_is_not_utf8_is_invalid_json_at_its_byte() {
-    let headers = http::HeaderMap::new();
-    let err = parse_output(
-        &SERVICE,
-        &OP,
-        &response(200, &headers, b"{\"Tags\":\"a\xffb\"}"),
-        None,
-    )
-    .unwrap_err()
-    .0;
+    let err = output_error(b"{\"Tags\":\"a\xffb\"}");
     assert!(err.contains("invalid JSON"), "{err}");
     assert!(err.contains("not UTF-8 (at byte 10)"), "{err}");
 }
