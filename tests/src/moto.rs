@@ -54,6 +54,15 @@ use std::time::{Duration, Instant, SystemTime};
 /// (API Gateway v1 and v2), `graphql-core` (AppSync schemas).
 pub const PIP_PACKAGES: &str = "moto==5.2.5 flask flask-cors botocore==1.44.5 joserfc jsonpath-ng pyparsing openapi-spec-validator graphql-core";
 
+/// `secret` with its last character changed, for calls that moto must refuse: never the secret
+/// itself (a fixed replacement would be, for the one secret in ~60 that ends in it).
+pub fn wrong_secret(secret: &str) -> String {
+    let mut wrong = secret.to_string();
+    let last = wrong.pop();
+    wrong.push(if last == Some('x') { 'y' } else { 'x' });
+    wrong
+}
+
 /// The header that selects moto's per-account state: each 12-digit account id has its own
 /// resources, so tests sharing one server can stay apart without [`MotoServer::reset`].
 pub const ACCOUNT_ID_HEADER: &str = "x-moto-account-id";
@@ -711,6 +720,18 @@ mod tests {
     );
     const GET_CALLER_IDENTITY: &[u8] = b"Action=GetCallerIdentity&Version=2011-06-15";
 
+    /// A wrong secret differs from the secret whatever its last character (a chaos run once
+    /// failed because moto's random secret ended in the fixed replacement).
+    #[test]
+    fn a_wrong_secret_is_never_the_secret() {
+        for secret in ["abcx", "abcy", "abc", "x"] {
+            let wrong = wrong_secret(secret);
+            assert_ne!(wrong, secret);
+            assert_eq!(wrong.len(), secret.len());
+            assert_eq!(wrong[..wrong.len() - 1], secret[..secret.len() - 1]);
+        }
+    }
+
     /// A well-formed SigV4 `Authorization` header for STS with a wrong signature.
     fn forged_sts_authorization(access_key: &str) -> String {
         format!(
@@ -786,8 +807,7 @@ mod tests {
             arn.starts_with("arn:aws:iam::123456789012:user/rboto-admin-"),
             "{arn}"
         );
-        let wrong_secret = format!("{}x", &secret[..secret.len() - 1]);
-        let refused = botocore_caller_arn(&server, &id, &wrong_secret).unwrap_err();
+        let refused = botocore_caller_arn(&server, &id, &wrong_secret(&secret)).unwrap_err();
         assert!(refused.contains("SignatureDoesNotMatch"), "{refused}");
 
         // Off again: unsigned requests are served.

@@ -958,7 +958,7 @@ fn verify(
 
 /// A call signed with a wrong secret, which moto must refuse.
 async fn canary(endpoint: &str, key: &(String, String), s3: bool) -> Result<(), String> {
-    let wrong = (key.0.clone(), format!("{}x", &key.1[..key.1.len() - 1]));
+    let wrong = (key.0.clone(), rboto_tests::moto::wrong_secret(&key.1));
     let config = patient_config(endpoint, &wrong);
     let answer = if s3 {
         let r = rboto_s3::Client::new(&config).list_buckets().send().await;
