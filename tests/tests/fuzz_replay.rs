@@ -5,8 +5,8 @@
 //! as the module `rboto_fuzz`, reads each `fuzz_targets/*.rs` to learn which `rboto_fuzz::<entry>`
 //! it calls, and calls that entry on every file of `tests/fuzz/corpus/<target>/`, as
 //! `cargo fuzz run <target>` would. It fails when a target panics on a seed, has no seeds, or
-//! calls something the replay cannot, and when the seeds generated from the protocol suites'
-//! responses (`cargo xtask fuzz-corpus`) are stale.
+//! calls something the replay cannot, and when the generated seeds (`cargo xtask fuzz-corpus`)
+//! are stale.
 
 use std::fs;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -35,7 +35,15 @@ macro_rules! entry_points {
 
 /// Every `rboto_fuzz` function a fuzz target may call. A target calling anything else fails the
 /// replay until it is added here.
-const ENTRY_POINTS: &[(&str, EntryPoint)] = entry_points![json, query, rest_xml, rest_json, cbor];
+const ENTRY_POINTS: &[(&str, EntryPoint)] = entry_points![
+    json,
+    query,
+    rest_xml,
+    rest_json,
+    cbor,
+    event_stream,
+    profile
+];
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -66,9 +74,10 @@ fn every_fuzz_target_survives_every_seed_of_its_corpus() {
     );
 }
 
-/// The generated seeds are what the suites' responses give today, and every target has some.
+/// The generated seeds are what the suites and the built streams and files give today, and every
+/// target has some.
 #[test]
-fn committed_corpus_is_generated_from_the_protocol_suites() {
+fn committed_corpus_is_what_fuzz_corpus_generates() {
     let root = workspace();
     let stale = fuzz_corpus::stale(&root).expect("protocol suites read");
     assert!(
@@ -83,7 +92,7 @@ fn committed_corpus_is_generated_from_the_protocol_suites() {
             .keys()
             .filter(|p| p.parent() == Some(corpus.join(&target).as_path()))
             .count();
-        assert!(count > 0, "no suite response seeds fuzz target {target}");
+        assert!(count > 0, "no generated seeds for fuzz target {target}");
     }
     assert!(
         (100..=500).contains(&expected.len()),

@@ -4,9 +4,11 @@
 //! - the five response parsers, through the fuzz targets' entry points (`tests/fuzz/src/lib.rs`,
 //!   compiled here as in `fuzz_replay.rs`), on inputs mutated from their seed corpus;
 //! - the event-stream decoder (frames, then events of S3, Lambda, Kinesis and CloudWatch Logs
-//!   streams), on mutated streams, half of them with their CRCs repaired;
-//! - the shared config file parser (`rboto::profile::parse`), on the profile-parser conformance
-//!   inputs and a few realistic `~/.aws/config` files;
+//!   streams), on mutated streams, half of them with their CRCs repaired, through the
+//!   `event_stream` fuzz target's entry point;
+//! - the shared config file parser (`rboto::profile::parse`), through the `profile` fuzz target's
+//!   entry point, on the profile-parser conformance inputs and a few realistic `~/.aws/config`
+//!   files;
 //! - the endpoint rule-set engine: `RuleSet::from_json` on structure-aware mutations of every
 //!   service's rule set, and `RuleSet::resolve` on mutated parameter values.
 //!
@@ -47,7 +49,6 @@ use harness::{check, Report, Target};
 use mutate::{Grammar, Rng};
 use rboto::__private::schema::{Operation, Protocol, Service};
 use rboto::endpoint::RuleSet;
-use rboto::profile::{self, FileKind, ParsedFile};
 use rboto::protocol::{self, Response};
 use rules::ParamSet;
 use serde_json::Value as Json;
@@ -79,7 +80,7 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
 /// Inputs per response parser.
 const PARSER_INPUTS: usize = 10_000;
 
-/// A fuzz target's seeds: the committed corpus generated from the protocol suites.
+/// A fuzz target's seeds: its committed corpus (`cargo xtask fuzz-corpus`).
 fn corpus(target: &str) -> Vec<Vec<u8>> {
     let dir = workspace().join("tests/fuzz/corpus").join(target);
     let seeds: Vec<Vec<u8>> = files_in(&dir)
@@ -271,7 +272,7 @@ fn cbor_parser_survives_mutated_responses() {
 
 #[test]
 fn event_stream_decoder_survives_mutated_frames() {
-    let report = harness::run(event_stream::target());
+    let report = harness::run(event_stream::target(corpus("event_stream")));
     check(&report, &["ok", "frame error", "event error"], MIN_SHARE);
 }
 
@@ -281,90 +282,15 @@ fn event_stream_decoder_survives_mutated_frames() {
 
 const PROFILE_INPUTS: usize = 15_000;
 
-/// Files as people write them, beside the conformance suite's small cases.
-const REALISTIC_CONFIGS: &[&str] = &[
-    "[default]\nregion = us-west-2\noutput = json\n\n[profile dev]\nrole_arn = \
-     arn:aws:iam::123456789012:role/dev\nsource_profile = default\nmfa_serial = \
-     arn:aws:iam::123456789012:mfa/me\nduration_seconds = 3600\n",
-    "[profile sso]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n\
-     region = eu-west-1\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n\
-     sso_region = us-east-1\nsso_registration_scopes = sso:account:access\n",
-    "[default]\nservices = local\ns3 =\n  addressing_style = path\n  max_concurrent_requests = \
-     20\nretry_mode = adaptive\nmax_attempts = 5\n\n[services local]\ndynamodb =\n  \
-     endpoint_url = http://localhost:8000\ns3 =\n  endpoint_url = http://localhost:4566\n",
-    "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = \
-     wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY ; a comment\naws_session_token = \
-     IQoJb3JpZ2luX2VjEOr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD\n\n[ci]\naws_access_key_id=AKID2\n\
-     aws_secret_access_key=secret2\n",
-    "# comment\r\n[profile proc]\r\ncredential_process = /usr/bin/creds --profile \"x y\" # why\r\n\
-     ca_bundle = ~/certs/ca.pem\r\nendpoint_url = https://example.com\r\nuse_fips_endpoint = \
-     true\r\n\t; indented comment\r\n[profile web]\r\nweb_identity_token_file = /var/run/token\r\n\
-     role_arn = arn:aws:iam::123456789012:role/web\r\nrole_session_name = session\r\n",
-];
-
-fn profile_seeds() -> Vec<Vec<u8>> {
-    let path = workspace().join("tests/data/aws-config/profile-parser-tests.json");
-    let suite: Json =
-        serde_json::from_slice(&fs::read(&path).expect("suite readable")).expect("suite is JSON");
-    let mut seeds: Vec<Vec<u8>> = REALISTIC_CONFIGS
-        .iter()
-        .map(|s| s.as_bytes().to_vec())
-        .collect();
-    for case in suite["tests"].as_array().expect("tests list") {
-        for file in ["configFile", "credentialsFile"] {
-            if let Some(text) = case["input"][file].as_str() {
-                seeds.push(text.as_bytes().to_vec());
-            }
-        }
-    }
-    assert!(seeds.len() > 50, "{} profile seeds", seeds.len());
-    seeds
-}
-
-/// Every accessor of a parsed file, as credential and config resolution read them.
-fn read_everything(file: &ParsedFile) {
-    for section in file
-        .profiles
-        .values()
-        .chain(file.sso_sessions.values())
-        .chain(file.services.values())
-    {
-        let _ = format!("{section:?}");
-        for key in section.properties().keys() {
-            let _ = section.get(&key.to_ascii_uppercase());
-            let _ = section.get_nonempty(key);
-            let _ = section.sub_properties(key);
-            let _ = section.origin(key);
-            let _ = section.is_from_credentials_file(key);
-        }
-    }
-}
-
 #[test]
 fn profile_parser_survives_mutated_files() {
-    let seeds = profile_seeds();
+    let seeds = corpus("profile");
     let target = Target {
         name: "profile",
         seed: 0x7072_6f66,
         inputs: PROFILE_INPUTS,
         generate: Box::new(move |rng| mutate::mutate(&seeds, &grammars::PROFILE_GRAMMAR, rng)),
-        call: Box::new(|data: &Vec<u8>| {
-            // As `ProfileSet::load` reads a file.
-            let text = String::from_utf8_lossy(data);
-            let config = profile::parse(&text, FileKind::Config, "config");
-            let credentials = profile::parse(&text, FileKind::Credentials, "credentials");
-            for parsed in [&config, &credentials].into_iter().flatten() {
-                read_everything(parsed);
-            }
-            if let (Ok(config), Ok(credentials)) = (&config, credentials) {
-                let set = profile::ProfileSet::merge(config.clone(), credentials);
-                let _ = set.profile("default").map(|p| p.sub_properties("s3"));
-            }
-            match config {
-                Ok(_) => "ok",
-                Err(_) => "error",
-            }
-        }),
+        call: Box::new(|data: &Vec<u8>| rboto_fuzz::profile_outcome(data)),
     };
     let report = harness::run(target);
     check(&report, &["ok", "error"], MIN_SHARE);

@@ -1,6 +1,12 @@
-//! The fuzz targets' seed corpus, `tests/fuzz/corpus/<target>/suite-*`: every response of
-//! botocore's protocol suites (`tests/data/protocol-tests/output/`) as the input its protocol's
-//! fuzz target reads, a selector byte and then the body (see `tests/fuzz/src/lib.rs`).
+//! The fuzz targets' seed corpus, `tests/fuzz/corpus/<target>/`:
+//! - `suite-*`: every response of botocore's protocol suites (`tests/data/protocol-tests/output/`)
+//!   as the input its protocol's fuzz target reads, a selector byte and then the body (see
+//!   `tests/fuzz/src/lib.rs`), and every file of the profile-parser suite
+//!   (`tests/data/aws-config/profile-parser-tests.json`) for the `profile` target;
+//! - `built-*`: what no suite has: event streams of the four services the `event_stream` target
+//!   reads, and config files as people write them.
+//!
+//! The mutation test (`tests/tests/mutation.rs`) mutates the same files.
 //!
 //! `cargo xtask fuzz-corpus [--check]` writes (or checks) the corpus. `tests/tests/fuzz_replay.rs`
 //! compiles this file too and fails when the committed corpus differs from what it generates.
@@ -12,9 +18,12 @@ use std::process::ExitCode;
 
 use serde_json::Value;
 
-/// Prefix of the generated seed files. Other files in a corpus directory (inputs a fuzzer found
-/// and someone kept as a regression seed) are replayed but not managed here.
+/// Prefix of the seed files taken from a suite. Files with neither prefix in a corpus directory
+/// (inputs a fuzzer found and someone kept as a regression seed) are replayed but not managed
+/// here.
 pub const PREFIX: &str = "suite-";
+/// Prefix of the seed files built here rather than taken from a suite.
+pub const BUILT: &str = "built-";
 
 /// Selector bits the fuzz targets read (`tests/fuzz/src/lib.rs`): the response is an error; the
 /// body's first line is a header value; the query target reads EC2 rather than STS.
@@ -100,7 +109,196 @@ pub fn expected(root: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>, String> {
             }
         }
     }
+    profile_suite_seeds(root, &corpus, &mut out)?;
+    for (name, stream) in event_streams() {
+        out.insert(
+            corpus.join("event_stream").join(format!("{BUILT}{name}")),
+            stream,
+        );
+    }
+    for (name, text) in CONFIG_FILES {
+        let path = corpus.join("profile").join(format!("{BUILT}{name}"));
+        out.insert(path, text.as_bytes().to_vec());
+    }
     Ok(out)
+}
+
+/// Every config and credentials file of the profile-parser suite, once each.
+fn profile_suite_seeds(
+    root: &Path,
+    corpus: &Path,
+    out: &mut BTreeMap<PathBuf, Vec<u8>>,
+) -> Result<(), String> {
+    let path = root.join("tests/data/aws-config/profile-parser-tests.json");
+    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let suite: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let cases = suite["tests"]
+        .as_array()
+        .ok_or_else(|| format!("{}: no `tests` list", path.display()))?;
+    let mut seen = BTreeSet::new();
+    for (index, case) in cases.iter().enumerate() {
+        for (file, kind) in [("configFile", "config"), ("credentialsFile", "credentials")] {
+            let Some(text) = case["input"][file].as_str() else {
+                continue;
+            };
+            if seen.insert(text) {
+                let name = format!("{PREFIX}profile-{index:03}-{}-{kind}", slug(&case["name"]));
+                out.insert(corpus.join("profile").join(name), text.as_bytes().to_vec());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Config files as people write them, beside the suite's small cases: assumed roles with MFA,
+/// SSO sessions, services sections with nested settings, credentials with comments and CRLF
+/// line ends with a credential process.
+const CONFIG_FILES: &[(&str, &str)] = &[
+    (
+        "assume-role",
+        "[default]\nregion = us-west-2\noutput = json\n\n[profile dev]\nrole_arn = \
+         arn:aws:iam::123456789012:role/dev\nsource_profile = default\nmfa_serial = \
+         arn:aws:iam::123456789012:mfa/me\nduration_seconds = 3600\n",
+    ),
+    (
+        "sso-session",
+        "[profile sso]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = \
+         Admin\nregion = eu-west-1\n\n[sso-session corp]\nsso_start_url = \
+         https://corp.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = \
+         sso:account:access\n",
+    ),
+    (
+        "services",
+        "[default]\nservices = local\ns3 =\n  addressing_style = path\n  \
+         max_concurrent_requests = 20\nretry_mode = adaptive\nmax_attempts = 5\n\n[services \
+         local]\ndynamodb =\n  endpoint_url = http://localhost:8000\ns3 =\n  endpoint_url = \
+         http://localhost:4566\n",
+    ),
+    (
+        "credentials",
+        "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = \
+         wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY ; a comment\naws_session_token = \
+         IQoJb3JpZ2luX2VjEOr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD\n\n[ci]\n\
+         aws_access_key_id=AKID2\naws_secret_access_key=secret2\n",
+    ),
+    (
+        "process-crlf",
+        "# comment\r\n[profile proc]\r\ncredential_process = /usr/bin/creds --profile \"x y\" \
+         # why\r\nca_bundle = ~/certs/ca.pem\r\nendpoint_url = https://example.com\r\n\
+         use_fips_endpoint = true\r\n\t; indented comment\r\n[profile web]\r\n\
+         web_identity_token_file = /var/run/token\r\nrole_arn = \
+         arn:aws:iam::123456789012:role/web\r\nrole_session_name = session\r\n",
+    ),
+];
+
+/// One stream of each service the `event_stream` target reads, after its selector byte (the low
+/// two bits pick the service, the next ones the size of the pieces it arrives in): events,
+/// modeled exceptions and unmodeled errors.
+fn event_streams() -> Vec<(&'static str, Vec<u8>)> {
+    use rboto::eventstream::{HeaderValue, Message};
+
+    let message = |kind: &str, name: &str, payload: &[u8]| {
+        let s = |v: &str| HeaderValue::String(v.to_string());
+        let name_header = match kind {
+            "event" => ":event-type",
+            "exception" => ":exception-type",
+            _ => ":error-code",
+        };
+        Message::new(payload.to_vec())
+            .with_header(":message-type", s(kind))
+            .with_header(name_header, s(name))
+            .with_header(":content-type", s("application/octet-stream"))
+    };
+    let stream = |selector: u8, messages: &[Message]| {
+        let mut out = vec![selector];
+        for m in messages {
+            out.extend_from_slice(&m.encode().expect("a seed message encodes"));
+        }
+        out
+    };
+    vec![
+        (
+            "s3-select-object-content",
+            stream(
+                0,
+                &[
+                    message("event", "Records", b"a,1\nb,2\n"),
+                    message(
+                        "event",
+                        "Stats",
+                        b"<Stats><BytesScanned>100</BytesScanned><BytesReturned>3</BytesReturned>\
+                          </Stats>",
+                    ),
+                    message(
+                        "event",
+                        "Progress",
+                        b"<Progress><BytesProcessed>1</BytesProcessed></Progress>",
+                    ),
+                    message("event", "End", b""),
+                ],
+            ),
+        ),
+        (
+            "lambda-invoke-with-response-stream",
+            stream(
+                0x11,
+                &[
+                    message("event", "PayloadChunk", b"{\"x\":1}"),
+                    message(
+                        "event",
+                        "InvokeComplete",
+                        b"{\"ErrorCode\":\"E\",\"LogResult\":\"bG9n\"}",
+                    ),
+                    message("error", "InternalError", b""),
+                ],
+            ),
+        ),
+        (
+            "kinesis-subscribe-to-shard",
+            stream(
+                0x22,
+                &[
+                    message(
+                        "event",
+                        "SubscribeToShardEvent",
+                        b"{\"Records\":[{\"SequenceNumber\":\"1\",\"Data\":\"aGk=\",\
+                          \"PartitionKey\":\"p\",\"ApproximateArrivalTimestamp\":1.5}],\
+                          \"ContinuationSequenceNumber\":\"2\",\"MillisBehindLatest\":0}",
+                    ),
+                    message(
+                        "exception",
+                        "ResourceNotFoundException",
+                        b"{\"message\":\"gone\"}",
+                    ),
+                ],
+            ),
+        ),
+        (
+            "logs-start-live-tail",
+            stream(
+                0x33,
+                &[
+                    message(
+                        "event",
+                        "sessionStart",
+                        b"{\"requestId\":\"r\",\"logGroupIdentifiers\":[\"g\"]}",
+                    ),
+                    message(
+                        "event",
+                        "sessionUpdate",
+                        b"{\"sessionMetadata\":{\"sampled\":true},\"sessionResults\":\
+                          [{\"message\":\"m\",\"timestamp\":5}]}",
+                    ),
+                    message(
+                        "exception",
+                        "SessionTimeoutException",
+                        b"{\"message\":\"t\"}",
+                    ),
+                ],
+            ),
+        ),
+    ]
 }
 
 /// Differences between the committed corpus and [`expected`]: missing or changed seeds, and
@@ -221,7 +419,10 @@ fn generated_files(root: &Path) -> Vec<PathBuf> {
         files.extend(
             entries
                 .flatten()
-                .filter(|e| e.file_name().to_string_lossy().starts_with(PREFIX))
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.starts_with(PREFIX) || name.starts_with(BUILT)
+                })
                 .map(|e| e.path()),
         );
     }

@@ -1,6 +1,8 @@
-//! The bodies of rboto's fuzz targets, one per response parser.
+//! The bodies of rboto's fuzz targets: one per response parser, the event-stream decoder and the
+//! shared config file parser.
 //!
-//! Each target takes the fuzzer's bytes as an HTTP response to a fixed generated operation:
+//! Each response-parser target takes the fuzzer's bytes as an HTTP response to a fixed generated
+//! operation:
 //! the first byte picks the operation, whether the response is a success (`parse_output`, then
 //! the conversion to the typed output) or an error (`parse_error` and every modeled error
 //! shape's `parse_error_shape`), and for REST protocols whether the bytes up to the first
@@ -10,7 +12,7 @@
 //! The main workspace compiles this file too (`tests/tests/fuzz_replay.rs`) and replays each
 //! target on its seed corpus on stable Rust, calling the function its `fuzz_targets/*.rs` calls.
 
-use rboto::__private::schema::{Operation, Protocol, Service};
+use rboto::__private::schema::{LazyService, Operation, Protocol, Service};
 use rboto::__private::FromValue;
 use rboto::protocol::{self, Response};
 
@@ -232,6 +234,161 @@ pub fn cbor(data: &[u8]) {
     run(Protocol::SmithyRpcV2Cbor, &targets, data);
 }
 
+/// The event-stream decoder, then the event parser and typed events of four services' streams.
+pub fn event_stream(data: &[u8]) {
+    let _ = event_stream_outcome(data);
+}
+
+/// Selector bit of [`event_stream`]: recompute the frames' CRCs before decoding, so mutations
+/// also reach the header and payload parsers behind the CRC checks.
+pub const FIX_CRCS: u8 = 0x80;
+
+/// Decodes a whole stream: the first byte picks the service (low two bits), the size of the
+/// pieces the stream arrives in (next five bits) and [`FIX_CRCS`]; the rest are frames. `ok`
+/// when every frame and event read cleanly (service errors carried by exception and error
+/// messages included), else whether a frame (`frame error`) or an event inside a sound frame
+/// (`event error`) was malformed first.
+pub fn event_stream_outcome(data: &[u8]) -> &'static str {
+    use rboto::eventstream::Decoder;
+    use rboto::protocol::event_stream::parse_event;
+
+    let Some((&selector, body)) = data.split_first() else {
+        return "frame error";
+    };
+    let mut body = body.to_vec();
+    if selector & FIX_CRCS != 0 {
+        fix_crcs(&mut body);
+    }
+    let s = stream_for(selector);
+    let service: &'static Service = s.service.get();
+    let op: &'static Operation = s.service.operation(s.op);
+    let read = |decoder: &mut Decoder| -> Result<(), &'static str> {
+        while let Some(msg) = decoder.next_message().map_err(|_| "frame error")? {
+            match parse_event(s.protocol, service, op, msg) {
+                Ok(v) => {
+                    if !(s.typed)(v) {
+                        return Err("event error");
+                    }
+                }
+                Err(e) if e.kind() == rboto::ErrorKind::Service => {
+                    let _ = e.to_string();
+                }
+                Err(_) => return Err("event error"),
+            }
+        }
+        Ok(())
+    };
+    let mut decoder = Decoder::new();
+    let chunk = 1 + usize::from((selector >> 2) & 0x1f);
+    for piece in body.chunks(chunk) {
+        decoder.push(piece);
+        if let Err(outcome) = read(&mut decoder) {
+            return outcome;
+        }
+    }
+    decoder.end();
+    read(&mut decoder).err().unwrap_or("ok")
+}
+
+/// Rewrites each whole frame's prelude and message CRCs, as far as the lengths allow.
+fn fix_crcs(data: &mut [u8]) {
+    let mut at = 0;
+    while let Some(prelude) = data.get(at..at + 12) {
+        let total = u32::from_be_bytes([prelude[0], prelude[1], prelude[2], prelude[3]]) as usize;
+        if total < 16 || at + total > data.len() {
+            return;
+        }
+        let crc = crc32fast::hash(&data[at..at + 8]).to_be_bytes();
+        data[at + 8..at + 12].copy_from_slice(&crc);
+        let end = at + total;
+        let crc = crc32fast::hash(&data[at..end - 4]).to_be_bytes();
+        data[end - 4..end].copy_from_slice(&crc);
+        at = end;
+    }
+}
+
+/// One event-stream operation the [`event_stream`] target reads.
+struct Stream {
+    protocol: Protocol,
+    service: &'static LazyService,
+    op: &'static str,
+    /// Converts an event value to the service's union, as the typed stream does.
+    typed: Convert,
+}
+
+fn stream_for(selector: u8) -> Stream {
+    match selector & 3 {
+        0 => Stream {
+            protocol: Protocol::RestXml,
+            service: &rboto_s3::schema::SERVICE,
+            op: "SelectObjectContent",
+            typed: convert::<rboto_s3::types::SelectObjectContentEventStream>,
+        },
+        1 => Stream {
+            protocol: Protocol::RestJson,
+            service: &rboto_lambda::schema::SERVICE,
+            op: "InvokeWithResponseStream",
+            typed: convert::<rboto_lambda::types::InvokeWithResponseStreamResponseEvent>,
+        },
+        2 => Stream {
+            protocol: Protocol::Json,
+            service: &rboto_kinesis::schema::SERVICE,
+            op: "SubscribeToShard",
+            typed: convert::<rboto_kinesis::types::SubscribeToShardEventStream>,
+        },
+        _ => Stream {
+            protocol: Protocol::Json,
+            service: &rboto_logs::schema::SERVICE,
+            op: "StartLiveTail",
+            typed: convert::<rboto_logs::types::StartLiveTailResponseStream>,
+        },
+    }
+}
+
+/// The shared config file parser: the bytes as a `~/.aws/config` and as a credentials file.
+pub fn profile(data: &[u8]) {
+    let _ = profile_outcome(data);
+}
+
+/// Parses the bytes as both kinds of file, reads every accessor of what parsed and merges the
+/// two as `ProfileSet::load` does: `ok` when the config file parsed, else `error`.
+pub fn profile_outcome(data: &[u8]) -> &'static str {
+    use rboto::profile::{self, FileKind, ProfileSet};
+
+    // As `ProfileSet::load` reads a file.
+    let text = String::from_utf8_lossy(data);
+    let config = profile::parse(&text, FileKind::Config, "config");
+    let credentials = profile::parse(&text, FileKind::Credentials, "credentials");
+    for parsed in [&config, &credentials].into_iter().flatten() {
+        read_everything(parsed);
+    }
+    let outcome = if config.is_ok() { "ok" } else { "error" };
+    if let (Ok(config), Ok(credentials)) = (config, credentials) {
+        let set = ProfileSet::merge(config, credentials);
+        let _ = set.profile("default").map(|p| p.sub_properties("s3"));
+    }
+    outcome
+}
+
+/// Every accessor of a parsed file, as credential and config resolution read them.
+fn read_everything(file: &rboto::profile::ParsedFile) {
+    for section in file
+        .profiles
+        .values()
+        .chain(file.sso_sessions.values())
+        .chain(file.services.values())
+    {
+        let _ = format!("{section:?}");
+        for key in section.properties().keys() {
+            let _ = section.get(&key.to_ascii_uppercase());
+            let _ = section.get_nonempty(key);
+            let _ = section.sub_properties(key);
+            let _ = section.origin(key);
+            let _ = section.is_from_credentials_file(key);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// Each target's body on a few seeds, every selector byte: a smoke test on stable Rust.
@@ -258,6 +415,8 @@ mod tests {
                 super::rest_xml(&data);
                 super::rest_json(&data);
                 super::cbor(&data);
+                super::event_stream(&data);
+                super::profile(&data);
             }
         }
     }
