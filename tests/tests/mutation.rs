@@ -10,7 +10,10 @@
 //!   entry point, on the profile-parser conformance inputs and a few realistic `~/.aws/config`
 //!   files;
 //! - the endpoint rule-set engine: `RuleSet::from_json` on structure-aware mutations of every
-//!   service's rule set, and `RuleSet::resolve` on mutated parameter values.
+//!   service's rule set, and `RuleSet::resolve` on mutated parameter values;
+//! - the request side, which reads what users pass rather than bytes: random input values for
+//!   every operation of eight services through validation and serialization, and through the
+//!   whole pipeline to a stub connector and presigning.
 //!
 //! Each input comes from a fixed-seed generator of its own, so runs are identical everywhere and
 //! any failing input can be rebuilt from its index. A panic fails the test naming the target and
@@ -34,6 +37,8 @@ mod grammars;
 mod harness;
 #[path = "mutation/mutate.rs"]
 mod mutate;
+#[path = "mutation/requests.rs"]
+mod requests;
 #[path = "mutation/rules.rs"]
 mod rules;
 
@@ -322,6 +327,26 @@ fn endpoint_resolution_survives_mutated_parameters() {
     let target = endpoint::params_target(&endpoint_data(), PARAMS_INPUTS);
     let report = harness::run(target);
     check(&report, &["resolved", "error rule", "rejected"], MIN_SHARE);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The request side
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn serializers_survive_random_inputs() {
+    let report = harness::run(requests::serialize_target());
+    check(
+        &report,
+        &["serialized", "invalid, serialized", "refused"],
+        MIN_SHARE,
+    );
+}
+
+#[test]
+fn the_pipeline_survives_random_inputs() {
+    let report = harness::run(requests::pipeline_target());
+    check(&report, &["sent", "refused"], MIN_SHARE);
 }
 
 // ---------------------------------------------------------------------------------------------
