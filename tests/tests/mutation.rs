@@ -13,7 +13,8 @@
 //!   service's rule set, and `RuleSet::resolve` on mutated parameter values;
 //! - the request side, which reads what users pass rather than bytes: random input values for
 //!   every operation of eight services through validation and serialization, and through the
-//!   whole pipeline to a stub connector and presigning.
+//!   whole pipeline to a stub connector and presigning; and typed calls through the whole
+//!   pipeline answered with hostile statuses, headers and bodies.
 //!
 //! Each input comes from a fixed-seed generator of its own, so runs are identical everywhere and
 //! any failing input can be rebuilt from its index. A panic fails the test naming the target and
@@ -347,6 +348,12 @@ fn serializers_survive_random_inputs() {
 fn the_pipeline_survives_random_inputs() {
     let report = harness::run(requests::pipeline_target());
     check(&report, &["sent", "refused"], MIN_SHARE);
+}
+
+#[test]
+fn the_pipeline_survives_hostile_responses() {
+    let report = harness::run(requests::responses_target());
+    check(&report, &["ok", "service error", "other error"], MIN_SHARE);
 }
 
 // ---------------------------------------------------------------------------------------------
