@@ -274,7 +274,8 @@ pub fn check(report: &Report, labels: &[&str], min_share: f64) {
     }
     assert!(
         report.panics == 0,
-        "{} unexpected panic(s) in {} (add each input to the corpus once fixed):\n{text}{}",
+        "{} unexpected panic(s) in {} (once fixed, keep each input: in the corpus for a byte \
+         parser, as a test otherwise):\n{text}{}",
         report.panics,
         report.target,
         report.summary()
