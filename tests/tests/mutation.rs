@@ -40,6 +40,8 @@ mod harness;
 mod mutate;
 #[path = "mutation/requests.rs"]
 mod requests;
+#[path = "mutation/responses.rs"]
+mod responses;
 #[path = "mutation/rules.rs"]
 mod rules;
 
@@ -352,7 +354,7 @@ fn the_pipeline_survives_random_inputs() {
 
 #[test]
 fn the_pipeline_survives_hostile_responses() {
-    let report = harness::run(requests::responses_target());
+    let report = harness::run(responses::responses_target());
     check(&report, &["ok", "service error", "other error"], MIN_SHARE);
 }
 

@@ -148,3 +148,25 @@ async fn header_values_with_newlines_are_parameter_errors_naming_the_member() {
     );
     assert!(stub.requests().is_empty());
 }
+
+/// The stub for long runs answers as the recording one does (its fallback) and keeps nothing.
+#[tokio::test]
+async fn a_stub_without_record_answers_and_keeps_nothing() {
+    let stub = StubConnector::without_record();
+    stub.fallback(StubResponse::new(
+        403,
+        vec![("x-amzn-requestid".into(), "req-2".into())],
+        "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+         <Message>no</Message></Error></ErrorResponse>",
+    ));
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "SECRET", None))
+        .connector(stub.clone())
+        .max_attempts(1)
+        .build();
+    let sts = rboto_sts::Client::new(&config);
+    let err = sts.get_caller_identity().send().await.unwrap_err();
+    assert_eq!(err.code(), Some("AccessDenied"), "{err}");
+    assert!(stub.requests().is_empty());
+}

@@ -3,21 +3,17 @@
 //! serialization, and through the whole pipeline (endpoint rules bound from the input, S3's
 //! customizations, checksums, signing, a stub connector answering `200`) with parameter
 //! validation on and off, then presigned. What a user passes may be refused, never panic on.
-//! The response side of the same pipeline is [`responses_target`]: hostile statuses, headers and
-//! bodies answering typed calls, where the fuzz targets reach only the parsers.
 //!
 //! An input is its operation and a seed: the value is built again from the seed whenever it is
 //! needed (values hold streaming bodies, which are not `Clone`).
 
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rboto::__private::schema::{Kind, Operation, Service, Shape};
-use rboto::http::{BoxFuture, Connector};
 use rboto::types::{Blob, Body, DateTime, Document};
-use rboto::{Config, Credentials, Error, ErrorKind, Presign, ServiceClient, Value};
-use rboto_tests::stub::StubResponse;
+use rboto::{Config, Credentials, Presign, ServiceClient, Value};
+use rboto_tests::stub::StubConnector;
 
 use super::harness::{escape, Input, Target};
 use super::mutate::Rng;
@@ -256,7 +252,7 @@ thread_local! {
 }
 
 /// A client configuration sending to `connector`, one attempt per call.
-fn config(connector: &Answering, validation: bool) -> Config {
+pub fn config(connector: &StubConnector, validation: bool) -> Config {
     Config::builder()
         .region("us-east-1")
         .credentials(Credentials::new("AKID", "SECRET", None))
@@ -266,46 +262,12 @@ fn config(connector: &Answering, validation: bool) -> Config {
         .build()
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+/// The worker thread's runtime.
+pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime starts")
-}
-
-/// Reads each request's body, as a server would, and answers with the response set last (an
-/// empty `200` until one is), keeping nothing: the recording stub would grow with every input.
-#[derive(Clone, Debug, Default)]
-struct Answering(Arc<Mutex<Option<StubResponse>>>);
-
-impl Answering {
-    fn answer_with(&self, response: StubResponse) {
-        *self.0.lock().expect("not poisoned") = Some(response);
-    }
-}
-
-impl Connector for Answering {
-    fn send(
-        &self,
-        request: http::Request<Body>,
-    ) -> BoxFuture<'_, Result<http::Response<Body>, Error>> {
-        Box::pin(async move {
-            request
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| e.into_error())?;
-            let answer = self.0.lock().expect("not poisoned").clone();
-            let answer = answer.unwrap_or_else(|| StubResponse::new(200, Vec::new(), Vec::new()));
-            let mut response = http::Response::builder().status(answer.status);
-            for (name, value) in &answer.headers {
-                response = response.header(name, value);
-            }
-            response
-                .body(Body::from(answer.body))
-                .map_err(|e| Error::new(ErrorKind::Connection, e.to_string()))
-        })
-    }
 }
 
 struct Pipeline {
@@ -317,7 +279,8 @@ struct Pipeline {
 impl Pipeline {
     fn new() -> Pipeline {
         let runtime = runtime();
-        let connector = Answering::default();
+        // Millions of calls at large scales: the stub must not keep them.
+        let connector = StubConnector::without_record();
         let (off, on) = (config(&connector, false), config(&connector, true));
         let clients = services()
             .iter()
@@ -352,330 +315,6 @@ pub fn pipeline_target() -> Target<RequestInput> {
                         "refused"
                     }
                 })
-            })
-        }),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The response side
-
-/// The typed calls the responses target answers, across the protocols and the pipeline's
-/// response handling: streamed and checksummed bodies, S3's redirects and its errors hidden in
-/// `200`s, header-bound members, clock skew read from `Date`.
-const CALLS: &[&str] = &[
-    "s3 GetObject",
-    "s3 PutObject",
-    "s3 ListObjectsV2",
-    "s3 HeadObject",
-    "s3 CompleteMultipartUpload",
-    "dynamodb GetItem",
-    "sts GetCallerIdentity",
-    "lambda Invoke",
-    "sqs ReceiveMessage",
-    "ec2 DescribeInstances",
-    "cloudwatch ListMetrics",
-    "logs DescribeLogGroups",
-];
-
-/// Bodies of the shapes those calls read, as seeds for the random ones.
-const BODIES: &[&str] = &[
-    "",
-    "{}",
-    "<Error><Code>SlowDown</Code><Message>m</Message></Error>",
-    "<ListBucketResult><Contents><Key>k</Key><Size>1</Size></Contents><KeyCount>1</KeyCount>\
-     </ListBucketResult>",
-    "<CompleteMultipartUploadResult><ETag>\"e\"</ETag></CompleteMultipartUploadResult>",
-    "{\"Item\":{\"pk\":{\"S\":\"a\"},\"n\":{\"N\":\"1\"}}}",
-    "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\",\"message\":\"x\"}",
-    "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>1</Account>\
-     </GetCallerIdentityResult></GetCallerIdentityResponse>",
-    "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code></Error></ErrorResponse>",
-    "{\"Messages\":[{\"Body\":\"b\",\"MD5OfBody\":\"0\"}]}",
-    "<DescribeInstancesResponse><reservationSet><item><instancesSet><item><instanceId>i\
-     </instanceId></item></instancesSet></item></reservationSet></DescribeInstancesResponse>",
-    "<Response><Errors><Error><Code>Unavailable</Code></Error></Errors></Response>",
-    "{\"logGroups\":[{\"logGroupName\":\"g\",\"creationTime\":1}]}",
-];
-
-/// Response headers the pipeline reads, each with values it must take or refuse.
-const HEADERS: &[(&str, &[&str])] = &[
-    (
-        "content-type",
-        &[
-            "application/json",
-            "application/x-amz-json-1.0",
-            "text/xml",
-            "application/cbor",
-            "application/vnd.amazon.eventstream",
-            ";;",
-        ],
-    ),
-    (
-        "content-length",
-        &["0", "1", "99999999999999999999", "-1", "x"],
-    ),
-    (
-        "date",
-        &[
-            "Wed, 21 Oct 2015 07:28:00 GMT",
-            "Fri, 31 Dec 9999 23:59:59 GMT",
-            "Thu, 01 Jan 1970 00:00:00 GMT",
-            "yesterday",
-        ],
-    ),
-    (
-        "x-amz-bucket-region",
-        &["us-west-2", "", "../x", "eu-central-1", "a b"],
-    ),
-    (
-        "location",
-        &[
-            "https://b.s3.us-west-2.amazonaws.com/k",
-            "/",
-            "http://[::1",
-            "",
-        ],
-    ),
-    (
-        "retry-after",
-        &["1", "-5", "Wed, 21 Oct 2015 07:28:00 GMT", "99999999999"],
-    ),
-    (
-        "x-amz-checksum-crc32",
-        &["AAAAAA==", "=", "AAAA", "not base64"],
-    ),
-    ("x-amz-checksum-crc32c", &["AAAAAA==", ""]),
-    (
-        "x-amz-checksum-sha256",
-        &["47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", "AA=="],
-    ),
-    (
-        "x-amz-checksum-crc64nvme",
-        &["AAAAAAAAAAA=", "AAAAAAAAAAA=-3"],
-    ),
-    ("x-amz-checksum-type", &["FULL_OBJECT", "COMPOSITE", "?"]),
-    ("etag", &["\"e\"", "\"", ""]),
-    (
-        "last-modified",
-        &["Wed, 21 Oct 2015 07:28:00 GMT", "0", "2015-10-21T07:28:00Z"],
-    ),
-    ("expires", &["Wed, 21 Oct 2015 07:28:00 GMT", "never"]),
-    (
-        "x-amz-mp-parts-count",
-        &["3", "-3", "1e9", "99999999999999999999"],
-    ),
-    ("x-amz-delete-marker", &["true", "TRUE", "1"]),
-    ("x-amz-meta-a", &["b", ""]),
-    (
-        "content-range",
-        &["bytes 0-0/1", "bytes */*", "bytes 9-1/0"],
-    ),
-    ("content-encoding", &["gzip", "aws-chunked", "identity"]),
-    (
-        "x-amzn-errortype",
-        &[
-            "ResourceNotFoundException:http://x/",
-            ":",
-            "a#b:c",
-            "InvalidSignatureException",
-        ],
-    ),
-    (
-        "x-amzn-query-error",
-        &["AWS.SimpleQueueService.NonExistentQueue;Sender", ";", "x"],
-    ),
-    ("smithy-protocol", &["rpc-v2-cbor", "x"]),
-    ("x-amz-function-error", &["Unhandled", ""]),
-    ("x-amz-log-result", &["bG9n", "%%%"]),
-    ("x-amzn-requestid", &["r", ""]),
-    ("x-amz-id-2", &["h", ""]),
-];
-
-/// A call and the seed its response is built from.
-pub struct ResponseInput {
-    call: usize,
-    seed: u64,
-}
-
-impl ResponseInput {
-    fn response(&self) -> StubResponse {
-        let rng = &mut Rng::new(self.seed);
-        let status = match rng.below(4) {
-            0 => *rng.pick(&[
-                204u16, 206, 301, 302, 307, 400, 403, 404, 409, 412, 429, 500, 503,
-            ]),
-            1 => 100 + rng.below(500) as u16,
-            _ => 200,
-        };
-        let headers = (0..rng.below(7))
-            .map(|_| {
-                let (name, values) = rng.pick(HEADERS);
-                let value = if rng.one_in(5) {
-                    // Any visible ASCII: what a header value may hold.
-                    (0..rng.below(30))
-                        .map(|_| char::from(0x20 + rng.below(0x5f) as u8))
-                        .collect()
-                } else {
-                    rng.pick(values).to_string()
-                };
-                (name.to_string(), value)
-            })
-            .collect();
-        let mut body = rng.pick(BODIES).as_bytes().to_vec();
-        if rng.one_in(3) && !body.is_empty() {
-            body.truncate(rng.below(body.len()));
-        }
-        if rng.one_in(4) {
-            for _ in 0..=rng.below(4) {
-                if !body.is_empty() {
-                    let at = rng.below(body.len());
-                    body[at] = rng.next_u64() as u8;
-                }
-            }
-        }
-        StubResponse::new(status, headers, body)
-    }
-}
-
-impl Input for ResponseInput {
-    fn show(&self) -> String {
-        let r = self.response();
-        format!(
-            "{} answered {} {:?} {}",
-            CALLS[self.call],
-            r.status,
-            r.headers,
-            escape(&r.body, 400)
-        )
-    }
-
-    fn bytes(&self) -> Vec<u8> {
-        self.show().into_bytes()
-    }
-}
-
-thread_local! {
-    /// The worker thread's runtime, its typed clients and the connector answering them.
-    static CLIENTS: RefCell<Option<Clients>> = const { RefCell::new(None) };
-}
-
-struct Clients {
-    runtime: tokio::runtime::Runtime,
-    connector: Answering,
-    s3: rboto_s3::Client,
-    dynamodb: rboto_dynamodb::Client,
-    sts: rboto_sts::Client,
-    lambda: rboto_lambda::Client,
-    sqs: rboto_sqs::Client,
-    ec2: rboto_ec2::Client,
-    cloudwatch: rboto_cloudwatch::Client,
-    logs: rboto_logs::Client,
-}
-
-impl Clients {
-    fn new() -> Clients {
-        let connector = Answering::default();
-        let config = config(&connector, true);
-        Clients {
-            runtime: runtime(),
-            s3: rboto_s3::Client::new(&config),
-            dynamodb: rboto_dynamodb::Client::new(&config),
-            sts: rboto_sts::Client::new(&config),
-            lambda: rboto_lambda::Client::new(&config),
-            sqs: rboto_sqs::Client::new(&config),
-            ec2: rboto_ec2::Client::new(&config),
-            cloudwatch: rboto_cloudwatch::Client::new(&config),
-            logs: rboto_logs::Client::new(&config),
-            connector,
-        }
-    }
-
-    /// Makes call `index`, reading any streamed body to its end: `Ok` or the error's kind.
-    async fn call(&self, index: usize) -> Result<(), ErrorKind> {
-        use rboto_dynamodb::types::AttributeValue;
-        fn kind<E>(e: rboto::Error<E>) -> ErrorKind {
-            e.kind()
-        }
-        match CALLS[index] {
-            "s3 GetObject" => {
-                let out = self.s3.get_object().bucket("b").key("k").send().await;
-                let body = out.map_err(kind)?.body.unwrap_or_default();
-                body.collect()
-                    .await
-                    .map(drop)
-                    .map_err(|e| e.into_error().kind())
-            }
-            "s3 PutObject" => {
-                let put = self.s3.put_object().bucket("b").key("k").body("hello");
-                put.send().await.map(drop).map_err(kind)
-            }
-            "s3 ListObjectsV2" => {
-                let list = self.s3.list_objects_v2().bucket("b");
-                list.send().await.map(drop).map_err(kind)
-            }
-            "s3 HeadObject" => {
-                let head = self.s3.head_object().bucket("b").key("k");
-                head.send().await.map(drop).map_err(kind)
-            }
-            "s3 CompleteMultipartUpload" => {
-                let complete = self.s3.complete_multipart_upload().bucket("b").key("k");
-                complete.upload_id("u").send().await.map(drop).map_err(kind)
-            }
-            "dynamodb GetItem" => {
-                let key = [("pk".to_string(), AttributeValue::default().s("a"))];
-                let get = self.dynamodb.get_item().table_name("t").key(key);
-                get.send().await.map(drop).map_err(kind)
-            }
-            "sts GetCallerIdentity" => {
-                let who = self.sts.get_caller_identity();
-                who.send().await.map(drop).map_err(kind)
-            }
-            "lambda Invoke" => {
-                let invoke = self.lambda.invoke().function_name("f").payload("{}");
-                invoke.send().await.map(drop).map_err(kind)
-            }
-            "sqs ReceiveMessage" => {
-                let receive = self.sqs.receive_message().queue_url("https://q/1/q");
-                receive.send().await.map(drop).map_err(kind)
-            }
-            "ec2 DescribeInstances" => {
-                let describe = self.ec2.describe_instances();
-                describe.send().await.map(drop).map_err(kind)
-            }
-            "cloudwatch ListMetrics" => {
-                let list = self.cloudwatch.list_metrics();
-                list.send().await.map(drop).map_err(kind)
-            }
-            _ => {
-                let describe = self.logs.describe_log_groups();
-                describe.send().await.map(drop).map_err(kind)
-            }
-        }
-    }
-}
-
-/// Typed calls answered with random statuses, headers and bodies: `ok`, a service error, or
-/// any other error.
-pub fn responses_target() -> Target<ResponseInput> {
-    Target {
-        name: "responses",
-        seed: 0x7265_7370,
-        inputs: INPUTS,
-        generate: Box::new(|rng: &mut Rng| ResponseInput {
-            call: rng.below(CALLS.len()),
-            seed: rng.next_u64(),
-        }),
-        call: Box::new(|input: &ResponseInput| {
-            CLIENTS.with(|cell| {
-                let mut cell = cell.borrow_mut();
-                let clients = cell.get_or_insert_with(Clients::new);
-                clients.connector.answer_with(input.response());
-                match clients.runtime.block_on(clients.call(input.call)) {
-                    Ok(()) => "ok",
-                    Err(ErrorKind::Service) => "service error",
-                    Err(_) => "other error",
-                }
             })
         }),
     }
