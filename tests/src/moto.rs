@@ -214,6 +214,11 @@ impl MotoServer {
         self.port
     }
 
+    /// The server's process id (one process: moto runs inside it).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The file the server logs to (one line per request).
     pub fn log_path(&self) -> &Path {
         &self.log

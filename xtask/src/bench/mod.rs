@@ -9,13 +9,15 @@
 //! Each driver prints `RESULT <key> <value>` lines; [`table`] lays them out.
 //!
 //! Times are medians (per request, or per batch of signatures); CPU time is the client
-//! process's own (`CLOCK_PROCESS_CPUTIME_ID`, the server being another process). Instruction
-//! counts come from one callgrind run per driver and workload group: the drivers call
+//! process's own (`CLOCK_PROCESS_CPUTIME_ID`, the server being another process), and the
+//! timed request rounds keep servers on one CPU and clients on another ([`affinity`]).
+//! Instruction counts come from one callgrind run per driver and workload group: the drivers call
 //! `getppid` between phases and callgrind dumps its counters before each call
 //! (`--dump-before=getppid`), so each phase's instructions are counted alone, without
 //! start-up or warm-up. perf's hardware counters are not used: they are not available in the
 //! containers this runs in.
 
+mod affinity;
 mod build;
 mod cli_startup;
 mod drivers;
@@ -58,8 +60,8 @@ const ROUNDS: usize = 5;
 
 /// Timed requests (`req` of the kinds in `set`, `per_run` of each, and rboto's bare client as
 /// their floor with `bare`) against the server at `url`, as [`ROUNDS`] rounds of every driver
-/// in turn: the machine is shared, moto shares its two cores with the client it answers, and
-/// one run per driver minutes apart let a slow spell land on one column alone (the same rboto
+/// in turn: the machine is shared, and one run per driver minutes apart let a slow spell land
+/// on one column alone (the same rboto
 /// code measured 80 µs of GetObject CPU on moto in one run and 129 µs in the next, and 54 µs of
 /// GetItem CPU on the local server in one run and 74 µs in another, with the same instruction
 /// count). Each figure is the median of its rounds; one column per driver, keys prefixed with
@@ -214,6 +216,22 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         results.push(f);
     }
+    let mut servers = vec![server.pid()];
+    servers.extend(moto.iter().map(|(m, _)| m.pid()));
+    let apart = match affinity::Apart::pin(&servers) {
+        Ok(pinned) => {
+            println!(
+                "== timed rounds: servers on CPU {}, clients on CPU {}",
+                pinned.server_cpu(),
+                pinned.client_cpu()
+            );
+            Some(pinned)
+        }
+        Err(e) => {
+            eprintln!("timed rounds left to the scheduler: {e}");
+            None
+        }
+    };
     for (column, figures) in
         results
             .iter_mut()
@@ -230,6 +248,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             column.extend(figures);
         }
     }
+    drop(apart);
     if peers {
         match &moto {
             Some((_, url)) => match cli_startup::figures(&root, url) {
