@@ -28,10 +28,7 @@ impl Apart {
     /// to the first.
     pub fn pin(servers: &[u32]) -> Result<Self, String> {
         let own = get(0)?;
-        let allowed: Vec<usize> = (0..libc::CPU_SETSIZE as usize)
-            // SAFETY: `c` is below CPU_SETSIZE, the size of the set.
-            .filter(|&c| unsafe { libc::CPU_ISSET(c, &own) })
-            .collect();
+        let allowed = cpus(&own);
         let (Some(&client_cpu), Some(&server_cpu)) = (allowed.first(), allowed.last()) else {
             return Err("this thread may run on no CPU".into());
         };
@@ -77,6 +74,14 @@ impl Drop for Apart {
     }
 }
 
+/// The CPUs in a set, in order.
+fn cpus(set: &libc::cpu_set_t) -> Vec<usize> {
+    (0..libc::CPU_SETSIZE as usize)
+        // SAFETY: `c` is below CPU_SETSIZE, the size of the set.
+        .filter(|&c| unsafe { libc::CPU_ISSET(c, set) })
+        .collect()
+}
+
 fn only(cpu: usize) -> libc::cpu_set_t {
     let mut set = empty();
     // SAFETY: `cpu` came from a set of CPU_SETSIZE bits, so it is below CPU_SETSIZE.
@@ -104,24 +109,21 @@ fn get(tid: libc::pid_t) -> Result<libc::cpu_set_t, String> {
     // SAFETY: the kernel writes at most size_of::<cpu_set_t>() bytes into `set`.
     let rc =
         unsafe { libc::sched_getaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), &mut set) };
-    if rc == 0 {
-        Ok(set)
-    } else {
-        Err(format!(
-            "sched_getaffinity({tid}): {}",
-            std::io::Error::last_os_error()
-        ))
-    }
+    checked(rc, "sched_getaffinity", tid).map(|()| set)
 }
 
 fn set(tid: libc::pid_t, cpus: &libc::cpu_set_t) -> Result<(), String> {
     // SAFETY: the kernel reads size_of::<cpu_set_t>() bytes from `cpus`.
     let rc = unsafe { libc::sched_setaffinity(tid, std::mem::size_of::<libc::cpu_set_t>(), cpus) };
+    checked(rc, "sched_setaffinity", tid)
+}
+
+fn checked(rc: libc::c_int, call: &str, tid: libc::pid_t) -> Result<(), String> {
     if rc == 0 {
         Ok(())
     } else {
         Err(format!(
-            "sched_setaffinity({tid}): {}",
+            "{call}({tid}): {}",
             std::io::Error::last_os_error()
         ))
     }
@@ -133,10 +135,7 @@ mod tests {
     use std::process::{Command, Stdio};
 
     fn allowed(tid: libc::pid_t) -> Vec<usize> {
-        let set = get(tid).unwrap();
-        (0..libc::CPU_SETSIZE as usize)
-            .filter(|&c| unsafe { libc::CPU_ISSET(c, &set) })
-            .collect()
+        cpus(&get(tid).unwrap())
     }
 
     #[test]
