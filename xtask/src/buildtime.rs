@@ -1,7 +1,8 @@
 //! `cargo xtask buildtime`: a clean `cargo build --release` of the same small program (config
 //! load and one call each to S3, DynamoDB and STS) on rboto and on aws-sdk-rust, one after the
 //! other on the same machine, with wall time and the compile time cargo spent per crate, after
-//! the same build of the HTTP/TLS stack alone (the floor both stand on).
+//! the same build of the HTTP/TLS stack alone (the floor both stand on) and of rboto's
+//! third-party crates alone (rboto's floor: what is above it is rboto's own code).
 //!
 //! The programs live in `xtask/buildtime/`, outside the workspace; aws-sdk-rust is fetched from
 //! crates.io on first use and appears nowhere else in the project.
@@ -13,6 +14,13 @@ use std::time::Instant;
 /// The build under both SDKs' builds: `xtask/buildtime/bare-https`, an HTTPS GET on tokio,
 /// hyper and rustls, which shows what the SDK itself adds.
 pub const FLOOR: &str = "bare-https";
+
+/// rboto's floor: `xtask/buildtime/rboto-deps`, the third-party crates of `rboto-app` (the
+/// runtime's dependencies, same features) built without any rboto code.
+const DEPS: &str = "rboto-deps";
+
+/// Issue 8's target for the release build: at most this share of aws-sdk-rust's.
+const TARGET: f64 = 0.20;
 
 /// Sums the per-crate durations (seconds) of a `cargo build --timings` HTML report, and names
 /// the slowest crates.
@@ -109,8 +117,16 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     if !args.is_empty() {
         return Err("usage: cargo xtask buildtime".into());
     }
-    let floor = clean_release(FLOOR)?.wall;
-    println!("{FLOOR} (tokio + hyper + rustls, no SDK): {floor:.0} s wall");
+    let floor = clean_release(FLOOR)?;
+    println!(
+        "{FLOOR} (tokio + hyper + rustls, no SDK): {:.0} s wall, {:.0} s CPU",
+        floor.wall, floor.cpu
+    );
+    let deps = clean_release(DEPS)?;
+    println!(
+        "{DEPS} (rboto's third-party crates, no rboto code): {:.0} s wall, {:.0} s CPU",
+        deps.wall, deps.cpu
+    );
     let mut results = Vec::new();
     for app in ["rboto-app", "aws-app"] {
         let build = clean_release(app)?;
@@ -118,7 +134,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             "{app}: {:.0} s wall ({:.0} s above {FLOOR}), {:.0} s CPU, {:.0} s compile time \
              summed over crates",
             build.wall,
-            build.wall - floor,
+            build.wall - floor.wall,
             build.cpu,
             build.summed
         );
@@ -130,10 +146,18 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     if let [r, a] = &results[..] {
         println!(
             "rboto / aws-sdk-rust: wall {:.2}, CPU {:.2}, compile time {:.2} (target: at most \
-             0.20)",
+             {TARGET:.2})",
             r.wall / a.wall,
             r.cpu / a.cpu,
             r.summed / a.summed
+        );
+        println!(
+            "rboto's own code above {DEPS}: {:.0} s wall, {:.0} s CPU; at {TARGET:.2} of \
+             aws-sdk-rust it may add {:.0} s wall, {:.0} s CPU",
+            r.wall - deps.wall,
+            r.cpu - deps.cpu,
+            TARGET * a.wall - deps.wall,
+            TARGET * a.cpu - deps.cpu
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -154,5 +178,65 @@ mod tests {
         assert!(status.success());
         let spent = children_cpu_seconds().unwrap() - before;
         assert!((0.05..30.0).contains(&spent), "{spent} s");
+    }
+
+    /// `rboto-deps` lists exactly the runtime's and `rboto-model`'s non-optional dependencies,
+    /// each with at least the features the runtime asks for, so its build stays rboto's floor
+    /// when a dependency is added, dropped or given a feature.
+    #[test]
+    fn the_dependency_floor_has_the_runtimes_dependencies() {
+        let root = workspace_root();
+        let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
+        let mut wanted = dependencies(&read("runtime/Cargo.toml"));
+        wanted.extend(dependencies(&read("runtime/model/Cargo.toml")));
+        wanted.retain(|(name, _)| name != "rboto-model");
+        let floor = dependencies(&read("xtask/buildtime/rboto-deps/Cargo.toml"));
+        let names = |deps: &[(String, Vec<String>)]| {
+            let mut names: Vec<String> = deps.iter().map(|(n, _)| n.clone()).collect();
+            names.sort();
+            names.dedup();
+            names
+        };
+        assert_eq!(names(&floor), names(&wanted));
+        for (name, features) in &wanted {
+            let (_, has) = floor.iter().find(|(n, _)| n == name).unwrap();
+            for feature in features {
+                assert!(has.contains(feature), "rboto-deps: {name} lacks {feature}");
+            }
+        }
+    }
+
+    /// The non-optional entries of a manifest's `[dependencies]`: name and listed features.
+    fn dependencies(manifest: &str) -> Vec<(String, Vec<String>)> {
+        let section = manifest
+            .split("\n[dependencies]\n")
+            .nth(1)
+            .expect("a [dependencies] section");
+        let section = section.split("\n[").next().unwrap_or(section);
+        section
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .filter(|line| !line.contains("optional = true"))
+            .map(|line| {
+                let name = line
+                    .split(['=', '.'])
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string();
+                let features = line
+                    .split_once("features = [")
+                    .and_then(|(_, rest)| rest.split_once(']'))
+                    .map(|(list, _)| {
+                        list.split(',')
+                            .map(|f| f.trim().trim_matches('"').to_string())
+                            .filter(|f| !f.is_empty())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (name, features)
+            })
+            .collect()
     }
 }
